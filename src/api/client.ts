@@ -1,0 +1,150 @@
+import { EzvideoError } from '../errors.js';
+import { version } from '../version.js';
+import { errorFromResponse } from './classify-response.js';
+import { parseVideo } from './parse-video.js';
+import { taskIdPathSegment } from './task-id.js';
+import { defaultTimeouts, type HttpResponse, type ProxySettings, type Timeouts, Transport } from './transport.js';
+import type { VideoTask } from './video.js';
+
+export type Variant = 'video' | 'thumbnail' | 'spritesheet';
+
+export const defaultBaseUrl = 'https://www.ezmodel.cloud';
+
+export interface ClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  timeouts?: Partial<Timeouts> | undefined;
+  proxy?: ProxySettings | undefined;
+  /** Verbose log lines (never given the key: requests are logged by method and URL only). */
+  log?: ((message: string) => void) | undefined;
+}
+
+export interface ContentRequest {
+  variant?: Variant | undefined;
+  method?: 'GET' | 'HEAD' | undefined;
+  /** Extra request headers (Range, If-Range, Accept-Encoding). */
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Bodies of error answers are read for their message, never more than this. */
+const maxErrorBodyBytes = 64 * 1024;
+
+async function readLimited(response: HttpResponse): Promise<string> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= maxErrorBodyBytes) break;
+    }
+  } catch {
+    // A body cut short still says what it said so far.
+  }
+  response.body.destroy();
+  return Buffer.concat(chunks).subarray(0, maxErrorBodyBytes).toString('utf8');
+}
+
+function parseBaseUrl(baseUrl: string): URL {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new EzvideoError('usage', `invalid base URL ${JSON.stringify(baseUrl)}`, {
+      hint: 'Use an http(s) URL such as https://www.ezmodel.cloud',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new EzvideoError('usage', `invalid base URL ${JSON.stringify(baseUrl)}: only http and https are supported`);
+  }
+  return url;
+}
+
+/** The HTTP client of the /v1/videos API: one method per call ezvideo makes. */
+export class VideoApiClient {
+  readonly baseUrl: URL;
+  readonly #apiKey: string;
+  readonly #transport: Transport;
+
+  constructor(options: ClientOptions) {
+    this.baseUrl = parseBaseUrl(options.baseUrl);
+    this.#apiKey = options.apiKey;
+    this.#transport = new Transport({
+      timeouts: { ...defaultTimeouts, ...options.timeouts },
+      proxy: options.proxy ?? {},
+      log: options.log,
+    });
+  }
+
+  #url(path: string, query?: Record<string, string>): URL {
+    const base = this.baseUrl.href.endsWith('/') ? this.baseUrl.href : `${this.baseUrl.href}/`;
+    const url = new URL(path, base);
+    for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+    return url;
+  }
+
+  #headers(extra?: Record<string, string>): Record<string, string> {
+    return {
+      authorization: `Bearer ${this.#apiKey}`,
+      'user-agent': `ezvideo/${version}`,
+      ...extra,
+    };
+  }
+
+  /** `GET /v1/videos/{id}`: the task's status. Throws an HttpError for any non-2xx answer. */
+  async getVideo(id: string, signal?: AbortSignal): Promise<VideoTask & { pollAfterMs: number | undefined }> {
+    const url = this.#url(`v1/videos/${taskIdPathSegment(id)}`);
+    const response = await this.#transport.send({
+      method: 'GET',
+      url,
+      headers: this.#headers({ accept: 'application/json' }),
+      signal,
+    });
+    const text = await readLimited(response);
+    if (response.status < 200 || response.status > 299) {
+      throw errorFromResponse(`${id}: status`, response.status, response.headers, text);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new EzvideoError('server', `${id}: status: the server answered with something that is not JSON`, {
+        hint: 'A proxy in front of the API may be answering; check the base URL.',
+      });
+    }
+    const pollAfter = Number(response.headers['openai-poll-after-ms']);
+    return { ...parseVideo(json, id), pollAfterMs: Number.isFinite(pollAfter) && pollAfter > 0 ? pollAfter : undefined };
+  }
+
+  /** The content URL of a task (no credentials in it): what a partial download is tied to. */
+  contentUrl(id: string, variant?: Variant): string {
+    return this.#contentUrl(id, variant).href;
+  }
+
+  #contentUrl(id: string, variant: Variant | undefined): URL {
+    const query = variant === undefined || variant === 'video' ? undefined : { variant };
+    return this.#url(`v1/videos/${taskIdPathSegment(id)}/content`, query);
+  }
+
+  /**
+   * `GET|HEAD /v1/videos/{id}/content`. Returns 2xx and 416 answers with their body unread
+   * (the caller streams or discards it); any other answer becomes an HttpError.
+   */
+  async openContent(id: string, request: ContentRequest = {}): Promise<HttpResponse> {
+    const method = request.method ?? 'GET';
+    const response = await this.#transport.send({
+      method,
+      url: this.#contentUrl(id, request.variant),
+      headers: this.#headers(request.headers),
+      signal: request.signal,
+    });
+    if ((response.status >= 200 && response.status <= 299) || response.status === 416) return response;
+    const text = await readLimited(response);
+    throw errorFromResponse(`${id}: ${method} content`, response.status, response.headers, text);
+  }
+
+  async close(): Promise<void> {
+    await this.#transport.close();
+  }
+}

@@ -1,0 +1,48 @@
+import { EzvideoError } from '../errors.js';
+
+/** undici's and node's codes for what went wrong on the wire, in words a user can act on. */
+const explanations: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset by the server',
+  EPIPE: 'connection closed by the server',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'the server sent no response headers in time',
+  UND_ERR_BODY_TIMEOUT: 'no data received for too long (stalled)',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the response was shorter or longer than its Content-Length',
+  UND_ERR_CLOSED: 'connection closed',
+  HPE_INVALID_CONSTANT: 'the server sent a malformed HTTP response',
+};
+
+/** The most specific code in an error or its causes (undici nests socket errors). */
+export function errorCodeOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code in explanations) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Wraps a transport failure as a `network` EzvideoError (retryable). Errors that are already
+ * ours pass through unchanged, so a wrapper never hides an interruption or a usage error.
+ */
+export function toNetworkError(error: unknown, what: string): EzvideoError {
+  if (error instanceof EzvideoError) return error;
+  const code = errorCodeOf(error);
+  const explanation =
+    (code === undefined ? undefined : explanations[code]) ??
+    (error instanceof Error ? error.message : String(error));
+  return new EzvideoError('network', `${what}: ${explanation}${code === undefined ? '' : ` (${code})`}`, {
+    cause: error,
+    hint: 'Check your connection and the base URL; ezvideo retried where it could.',
+  });
+}

@@ -1,0 +1,189 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { CommandContext, GlobalOptions } from './commands/context.js';
+import type { CommandIO } from './commands/io.js';
+import type { DownloadFlags } from './commands/download-flags.js';
+import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { EzvideoError, ExitCode, interruptionError } from './errors.js';
+import { redactStream } from './redact.js';
+import { version } from './version.js';
+
+const variants = ['video', 'thumbnail', 'spritesheet'] as const;
+const progressModes = ['auto', 'bar', 'line', 'none'] as const;
+const reportUrl = 'https://github.com/ezvideo/ezvideo/issues';
+
+/**
+ * Builds the commander program. Actions load their command module lazily, so `--version` and
+ * `--help` never pay for undici, cli-progress or conf.
+ */
+function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext) => Promise<number>) => (command: Command) => Promise<void>): Command {
+  const program = new Command('ezvideo')
+    .description('Download generated videos from /v1/videos APIs: resumable, verified, never a corrupt file.')
+    .version(version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .addOption(new Option('--api-key <key>', 'API key (prefer EZVIDEO_API_KEY or --api-key-file: flags show in `ps`)'))
+    .addOption(new Option('--api-key-file <file>', 'read the API key from a file, or - for stdin'))
+    .addOption(new Option('--base-url <url>', 'API base URL (env EZVIDEO_BASE_URL; default https://www.ezmodel.cloud)').argParser(parseHttpUrl))
+    .option('--json', 'results as JSON lines on stdout', false)
+    .option('-q, --quiet', 'no progress or info on stderr (warnings and errors still shown)', false)
+    .option('--verbose', 'log requests and decisions on stderr', false)
+    .addOption(new Option('--progress <mode>', 'progress display: auto, bar, line or none').argParser(parseChoice(progressModes)).default('auto'))
+    .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
+    .addOption(new Option('--connect-timeout <dur>', 'connection timeout (default 15s)').argParser(parsePositiveDuration))
+    .addOption(new Option('--response-timeout <dur>', 'time to wait for response headers (default 60s)').argParser(parsePositiveDuration))
+    .addOption(new Option('--idle-timeout <dur>', 'longest pause in a transfer before it counts as stalled (default 30s)').argParser(parsePositiveDuration))
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  addDownloadOptions(
+    program
+      .command('download')
+      .description('download the content of one or more tasks, resumably, into whole files only')
+      .argument('[id...]', 'task ids (or - to read them from stdin)'),
+  ).action(async (ids: string[], flags: DownloadFlags, command: Command) => {
+    const { runDownload } = await import('./commands/download.js');
+    await withContext((context) => runDownload(ids, flags, context))(command);
+  });
+
+  program
+    .command('verify')
+    .description('check that files on disk are whole (MP4 boxes, WebP RIFF size, JPEG markers)')
+    .argument('<file...>', 'files to check')
+    .action(async (files: string[], _options: unknown, command: Command) => {
+      const { runVerify } = await import('./commands/verify.js');
+      const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
+      const code = await runVerify(files, { json, verbose }, io);
+      if (code !== ExitCode.success) throw new ExitWithCode(code);
+    });
+
+  program
+    .command('head')
+    .description('show what the content is (type, size, ranges, validators) without downloading it')
+    .argument('<id>', 'task id')
+    .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
+    .action(async (id: string, options: { variant?: (typeof variants)[number] }, command: Command) => {
+      const { runHead } = await import('./commands/head.js');
+      await withContext((context) => runHead(id, options, context))(command);
+    });
+
+  const config = program.command('config').description('stored settings: set, get, unset, list, path');
+  const configAction = (action: 'set' | 'get' | 'unset' | 'list' | 'path') => async (...args: unknown[]) => {
+    const command = args[args.length - 1] as Command;
+    const values = args.slice(0, -2).filter((value): value is string => typeof value === 'string');
+    const { runConfig } = await import('./commands/config.js');
+    await withContext(async (context) => runConfig(action, values, context))(command);
+  };
+  config.command('set').description('store a setting (api-key, base-url)').argument('<key>').argument('<value>').action(configAction('set'));
+  config.command('get').description('print a stored setting (the key is masked)').argument('<key>').action(configAction('get'));
+  config.command('unset').description('remove a stored setting').argument('<key>').action(configAction('unset'));
+  config.command('list').description('print all stored settings (the key is masked)').action(configAction('list'));
+  config.command('path').description('print where the settings file is').action(configAction('path'));
+
+  return program;
+}
+
+/** The flags shared by `download` and `wait --then-download`. */
+function addDownloadOptions(command: Command): Command {
+  return command
+    .option('-o, --output <file>', 'output file, or - for stdout (one id only)')
+    .option('--dir <dir>', 'folder for <id>.<ext> files (created if missing)')
+    .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
+    .option('--force', 'replace an existing output file', false)
+    .option('--skip-existing', 'succeed without downloading when the output file exists', false)
+    .addOption(new Option('--concurrency <n>', 'ids downloaded at once').argParser(parsePositiveCount(64)).default(4))
+    .addOption(new Option('--retries <n>', 'retries per id after the first attempt').argParser(parseCount(100)).default(8))
+    .addOption(new Option('--max-time <dur>', 'give up on an id after this long (e.g. 30m)').argParser(parsePositiveDuration))
+    .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
+    .option('--sha256 <hex>', 'expected sha256 of the file (one id only)')
+    .option('--input <file>', 'read more ids from a file (- for stdin), one per line');
+}
+
+/** A command that already told the user what happened and only needs its exit code. */
+class ExitWithCode extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+function printError(error: unknown, io: CommandIO): number {
+  if (error instanceof ExitWithCode) return error.exitCode;
+  if (error instanceof EzvideoError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    if (error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
+    return error.exitCode;
+  }
+  const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`error: unexpected internal error (a bug in ezvideo ${version})\n${stack}\n`);
+  io.stderr.write(`hint: please report it at ${reportUrl} with the command you ran.\n`);
+  return ExitCode.internal;
+}
+
+/** Runs the command line with injected I/O and returns the exit code; prints every error itself. */
+export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
+  const secrets: string[] = [];
+  redactStream(io.stderr, () => secrets);
+  let exitCode: number = ExitCode.success;
+  const withContext = (body: (context: CommandContext) => Promise<number>) => async (command: Command) => {
+    const { createContext } = await import('./commands/context.js');
+    const context = await createContext(command.optsWithGlobals<GlobalOptions>(), io);
+    if (context.settings.apiKey !== undefined) secrets.push(context.settings.apiKey);
+    try {
+      exitCode = await body(context);
+    } finally {
+      await context.close();
+    }
+  };
+  try {
+    await buildProgram(io, withContext).parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
+    return printError(error, io);
+  }
+}
+
+/** Signal 0 tests for existence; EPERM means it exists but belongs to someone else. */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The executable's entry: wires `process` to `run`, the only place that touches it. */
+export function main(argv: readonly string[]): void {
+  const controller = new AbortController();
+  const interrupt = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
+    if (controller.signal.aborted) process.exit(exitCode);
+    controller.abort(interruptionError(signal));
+    // A command that does not wind down promptly must not keep the user waiting.
+    setTimeout(() => process.exit(exitCode), 10_000).unref();
+  };
+  process.on('SIGINT', () => interrupt('SIGINT'));
+  process.on('SIGTERM', () => interrupt('SIGTERM'));
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    // The reader went away (`ezvideo ... | head`): nothing more to say to it.
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.success);
+  });
+  const io: CommandIO = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
+    signal: controller.signal,
+    lockOwner: { pid: process.pid, isAlive: isProcessAlive },
+  };
+  run(argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (error: unknown) => process.exit(printError(error, io)),
+  );
+}

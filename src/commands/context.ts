@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { text } from 'node:stream/consumers';
+import { VideoApiClient } from '../api/client.js';
+import type { Timeouts } from '../api/transport.js';
+import { EzvideoError } from '../errors.js';
+import { openConfigStore, type ConfigStore } from '../settings/config-store.js';
+import { requireApiKey, resolveSettings, type Settings } from '../settings/resolve-settings.js';
+import type { CommandIO } from './io.js';
+
+export type ProgressMode = 'auto' | 'bar' | 'line' | 'none';
+
+/** The flags every command accepts, already parsed by commander. */
+export interface GlobalOptions {
+  apiKey?: string | undefined;
+  apiKeyFile?: string | undefined;
+  baseUrl?: string | undefined;
+  json: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  progress: ProgressMode;
+  color: boolean;
+  connectTimeout?: number | undefined;
+  responseTimeout?: number | undefined;
+  idleTimeout?: number | undefined;
+}
+
+export interface CommandContext {
+  io: CommandIO;
+  options: GlobalOptions;
+  settings: Settings;
+  store: ConfigStore;
+  /** A line for --verbose, to stderr; nothing otherwise. */
+  log: (message: string) => void;
+  /** The API client; asking for it without a key is the "no API key" error (exit 3). */
+  client: () => VideoApiClient;
+  /** Releases connections; called once the command is over. */
+  close: () => Promise<void>;
+}
+
+/** `--api-key-file -` reads the key from stdin, so it never shows in shell history or `ps`. */
+async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
+  try {
+    const content = path === '-' ? await text(io.stdin) : await readFile(path, 'utf8');
+    const key = content.split(/\r?\n/)[0]?.trim() ?? '';
+    if (key === '') throw new EzvideoError('usage', `the API key file ${path === '-' ? '(stdin)' : path} is empty`);
+    return key;
+  } catch (error) {
+    if (error instanceof EzvideoError) throw error;
+    throw new EzvideoError('usage', `cannot read the API key file ${path}: ${(error as Error).message}`);
+  }
+}
+
+export async function createContext(options: GlobalOptions, io: CommandIO): Promise<CommandContext> {
+  const store = openConfigStore(io.env['EZVIDEO_CONFIG_DIR']);
+  const apiKeyFlag = options.apiKeyFile === undefined ? options.apiKey : await readApiKeyFile(options.apiKeyFile, io);
+  const settings = resolveSettings({ apiKeyFlag, baseUrlFlag: options.baseUrl, env: io.env, store });
+  const log = (message: string): void => {
+    if (options.verbose) io.stderr.write(`[ezvideo] ${message}\n`);
+  };
+  let client: VideoApiClient | undefined;
+  const timeouts: Partial<Timeouts> = {
+    ...(options.connectTimeout === undefined ? {} : { connectMs: options.connectTimeout }),
+    ...(options.responseTimeout === undefined ? {} : { headersMs: options.responseTimeout }),
+    ...(options.idleTimeout === undefined ? {} : { bodyIdleMs: options.idleTimeout }),
+  };
+  return {
+    io,
+    options,
+    settings,
+    store,
+    log,
+    client: () => {
+      client ??= new VideoApiClient({
+        baseUrl: settings.baseUrl,
+        apiKey: requireApiKey(settings),
+        timeouts,
+        proxy: {
+          httpProxy: io.env['HTTP_PROXY'] ?? io.env['http_proxy'],
+          httpsProxy: io.env['HTTPS_PROXY'] ?? io.env['https_proxy'],
+          noProxy: io.env['NO_PROXY'] ?? io.env['no_proxy'],
+        },
+        log,
+      });
+      return client;
+    },
+    close: async () => {
+      await client?.close();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { EzvideoError } from '../errors.js';
+import type { Variant } from '../api/client.js';
+
+/** The flags of `ezvideo download`, also accepted by `ezvideo wait --then-download`. */
+export interface DownloadFlags {
+  /** `-o <file>`, or `-` for stdout; only with one id. */
+  output?: string | undefined;
+  /** `--dir <dir>`: where `<id>.<ext>` files go (created if missing). */
+  dir?: string | undefined;
+  variant?: Variant | undefined;
+  force: boolean;
+  skipExisting: boolean;
+  /** How many ids are downloaded at once. */
+  concurrency: number;
+  /** Retries after the first attempt, per id. */
+  retries: number;
+  /** Overall budget per id, in ms. */
+  maxTime?: number | undefined;
+  /** Structure check before the file lands (`--no-verify` turns it off). */
+  verify: boolean;
+  /** Expected sha256 (hex), one id only. */
+  sha256?: string | undefined;
+  /** `--input <file>` or `-`: more ids, one per line. */
+  input?: string | undefined;
+}
+
+/** How one id of a batch ended; `--json` prints one of these per id. */
+export interface IdOutcome {
+  id: string;
+  exitCode: number;
+  /** One line, for the summary and --json (no stack, no secrets). */
+  message?: string | undefined;
+  hint?: string | undefined;
+  /** The failure itself, to rethrow as it is when it is the only one (not printed in --json). */
+  error?: EzvideoError | undefined;
+}

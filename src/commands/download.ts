@@ -1,0 +1,128 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Variant } from '../api/client.js';
+import { downloadVideo, type OutputTarget } from '../core/download.js';
+import type { DownloadResult } from '../core/download-result.js';
+import type { EventSink } from '../core/events.js';
+import { toOutputError } from '../core/output-error.js';
+import { defaultRetryPolicy } from '../core/retry-policy.js';
+import { EzvideoError, ExitCode, usageError } from '../errors.js';
+import type { CommandContext } from './context.js';
+import type { DownloadFlags, IdOutcome } from './download-flags.js';
+import { makeReporter } from './make-reporter.js';
+import { readIds } from './read-ids.js';
+import { runPool } from './run-pool.js';
+
+export type DownloadOutcome = IdOutcome & { result?: DownloadResult | undefined };
+
+const variantExtensions: Record<Variant, string> = { video: '.mp4', thumbnail: '.webp', spritesheet: '.jpg' };
+
+/** Flag combinations that cannot work, refused before any request (exit 2). */
+export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void {
+  if (flags.output !== undefined && idCount > 1) {
+    throw usageError(`-o ${flags.output} names one output but ${idCount} ids were given`, 'Use --dir <dir> for several ids.');
+  }
+  if (flags.output !== undefined && flags.dir !== undefined) throw usageError('-o and --dir cannot be used together');
+  if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it');
+  if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
+    throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`);
+  }
+  if (flags.force && flags.skipExisting) throw usageError('--force and --skip-existing cannot be used together');
+}
+
+function outputFor(id: string, flags: DownloadFlags, context: CommandContext): OutputTarget {
+  if (flags.output === '-') return { kind: 'stream', stream: context.io.stdout };
+  if (flags.output !== undefined) return { kind: 'file', path: flags.output, renameByType: false };
+  const name = `${id}${variantExtensions[flags.variant ?? 'video']}`;
+  return { kind: 'file', path: flags.dir === undefined ? name : join(flags.dir, name), renameByType: true };
+}
+
+function outcomeOf(id: string, error: unknown): DownloadOutcome {
+  if (error instanceof EzvideoError) return { id, exitCode: error.exitCode, message: error.message, hint: error.hint, error };
+  throw error;
+}
+
+/**
+ * The per-id download used by `download` and by `wait --then-download`: never throws for an
+ * expected failure, so one bad id does not stop a batch (a bug still propagates).
+ */
+export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): (id: string) => Promise<DownloadOutcome> {
+  let madeDir: Promise<void> | undefined;
+  return async (id) => {
+    try {
+      if (flags.dir !== undefined) {
+        const dir = flags.dir;
+        madeDir ??= mkdir(dir, { recursive: true }).then(
+          () => undefined,
+          (error: unknown) => {
+            throw toOutputError(error, dir);
+          },
+        );
+        await madeDir;
+      }
+      const result = await downloadVideo(id, {
+        client: context.client(),
+        output: outputFor(id, flags, context),
+        variant: flags.variant,
+        existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : 'refuse',
+        verify: flags.verify,
+        expectedSha256: flags.sha256,
+        retry: { ...defaultRetryPolicy, retries: flags.retries },
+        maxTimeMs: flags.maxTime,
+        signal: context.io.signal,
+        lockOwner: context.io.lockOwner,
+        onEvent: sink,
+      });
+      return { id, exitCode: ExitCode.success, result };
+    } catch (error) {
+      if (context.io.signal.aborted) throw context.io.signal.reason;
+      return outcomeOf(id, error);
+    }
+  };
+}
+
+/** The `--json` line of one id: the result, or the exit code and message of its failure. */
+export function outcomeJson(outcome: DownloadOutcome): string {
+  const { result, error, ...rest } = outcome;
+  return JSON.stringify(result === undefined ? rest : { ...result, exitCode: outcome.exitCode });
+}
+
+/**
+ * Several outcomes become one exit: that of the first failing id in input order. A single id's
+ * failure is thrown as it is (the CLI prints it with its hint); a batch's as a summary.
+ */
+export function batchError<T extends IdOutcome>(outcomes: readonly T[]): EzvideoError | undefined {
+  const failures = outcomes.filter((outcome) => outcome.error !== undefined);
+  const first = failures[0]?.error;
+  if (first === undefined) return undefined;
+  if (outcomes.length === 1) return first;
+  return new EzvideoError(first.code, `${failures.length} of ${outcomes.length} ids failed; the first: ${first.message}`, {
+    hint: first.hint,
+    exitCode: first.exitCode,
+  });
+}
+
+/** `ezvideo download <id...>`. */
+export async function runDownload(args: string[], flags: DownloadFlags, context: CommandContext): Promise<number> {
+  const ids = await readIds(args, flags.input, context.io);
+  checkDownloadFlags(flags, ids.length);
+  const reporter = makeReporter(context);
+  const single = ids.length === 1;
+  // One id's failure is printed once, by the CLI with its hint; a batch lists each as it happens.
+  const sink: EventSink = (event) => {
+    if (!(single && event.type === 'download-failed')) reporter.event(event);
+  };
+  const download = makeIdDownloader(flags, context, sink);
+  try {
+    const outcomes = await runPool(ids, flags.output === '-' ? 1 : flags.concurrency, async (id) => {
+      const outcome = await download(id);
+      if (context.options.json) context.io.stdout.write(`${outcomeJson(outcome)}\n`);
+      return outcome;
+    });
+    const error = batchError(outcomes);
+    if (error !== undefined) throw error;
+    return ExitCode.success;
+  } finally {
+    reporter.close();
+  }
+}

@@ -1,0 +1,48 @@
+import type { Variant } from '../api/client.js';
+import { validateTaskId } from '../api/task-id.js';
+import { probeContent, type ContentInfo, type RangeSupport } from '../core/probe-content.js';
+import { ExitCode } from '../errors.js';
+import type { CommandContext } from './context.js';
+
+export interface HeadOptions {
+  variant?: Variant | undefined;
+}
+
+const rangeWords: Record<RangeSupport, string> = {
+  supported: 'yes (a ranged request got 206 with a matching Content-Range)',
+  ignored: 'no (Accept-Ranges: bytes is sent, but a ranged request got the whole file)',
+  advertised: 'advertised (Accept-Ranges: bytes; not verified)',
+  none: 'no',
+};
+
+function readable(info: ContentInfo): string {
+  const rows: Array<[string, string | undefined]> = [
+    ['id', info.id],
+    ['status', `${info.httpStatus} (${info.method === 'HEAD' ? 'HEAD' : 'GET Range: bytes=0-0, the server does not answer HEAD'})`],
+    ['content-type', info.contentType],
+    ['size', info.size === undefined ? 'unknown' : `${info.size} bytes`],
+    ['ranges', rangeWords[info.ranges]],
+    ['etag', info.etag],
+    ['last-modified', info.lastModified],
+    ['file name', info.fileName],
+  ];
+  return rows
+    .filter((row): row is [string, string] => row[1] !== undefined)
+    .map(([name, value]) => `${`${name}:`.padEnd(15)}${value}\n`)
+    .join('');
+}
+
+/** `ezvideo head <id>`: what the content is, without downloading it. */
+export async function runHead(id: string, options: HeadOptions, context: CommandContext): Promise<number> {
+  validateTaskId(id);
+  const info = await probeContent(context.client(), id, {
+    variant: options.variant,
+    signal: context.io.signal,
+    retry: {
+      onRetry: ({ attempt, delayMs, error }) =>
+        context.log(`attempt ${attempt} in ${delayMs} ms after: ${(error as Error).message}`),
+    },
+  });
+  context.io.stdout.write(context.options.json ? `${JSON.stringify(info)}\n` : readable(info));
+  return ExitCode.success;
+}

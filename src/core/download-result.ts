@@ -1,0 +1,22 @@
+/** What a finished download reports (`--json` prints it, the library returns it). */
+export interface DownloadResult {
+  id: string;
+  /** The final path, or `-` when the bytes went to stdout. */
+  path: string;
+  bytes: number;
+  contentType: string | undefined;
+  /** sha256 of exactly the bytes that landed, hex. */
+  sha256: string | undefined;
+  /** HTTP attempts it took (1 when nothing went wrong). */
+  attempts: number;
+  /** Whether bytes from an earlier attempt or run were kept and appended to. */
+  resumed: boolean;
+  /** The file was already there and `--skip-existing` made no request. */
+  skipped: boolean;
+  elapsedMs: number;
+  /**
+   * The structure check's verdict: `ok`, `unchecked` (a type without a check, or bytes sent to
+   * stdout), or `failed` (kept only because of --no-verify).
+   */
+  verified: 'ok' | 'failed' | 'unchecked';
+}

@@ -1,0 +1,143 @@
+import { stat } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import type { Variant, VideoApiClient } from '../api/client.js';
+import { EzvideoError, usageError } from '../errors.js';
+import type { DownloadResult } from './download-result.js';
+import type { EventSink } from './events.js';
+import { FileDownload } from './file-download.js';
+import { acquireOutputLock, type LockOwner } from './output-lock.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { Sleep } from './sleep.js';
+import { StreamDownload } from './stream-download.js';
+import { withRetries } from './with-retries.js';
+
+export type OutputTarget =
+  /** A file; `renameByType` lets a default `<id>.<ext>` name follow the type really sent. */
+  | { kind: 'file'; path: string; renameByType: boolean }
+  | { kind: 'stream'; stream: Writable };
+
+export interface DownloadOptions {
+  client: Pick<VideoApiClient, 'openContent' | 'contentUrl'>;
+  output: OutputTarget;
+  variant?: Variant | undefined;
+  /** What to do when the output file already exists. */
+  existing?: 'refuse' | 'overwrite' | 'skip' | undefined;
+  /** The structure check before landing (default on). */
+  verify?: boolean | undefined;
+  expectedSha256?: string | undefined;
+  retry?: RetryPolicy | undefined;
+  /** The whole download's time budget. */
+  maxTimeMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Stale-lock recovery needs to know which processes are alive; without it locks never expire. */
+  lockOwner?: LockOwner | undefined;
+  onEvent?: EventSink | undefined;
+  now?: (() => number) | undefined;
+  sleep?: Sleep | undefined;
+  random?: (() => number) | undefined;
+}
+
+/** Attempts that moved the file forward are free, but not without end (a server that trickles). */
+const maxFreeAttempts = 100;
+
+async function existingSize(path: string): Promise<number | undefined> {
+  try {
+    const stats = await stat(path);
+    if (stats.isDirectory()) throw usageError(`${path} is a directory`, 'Give a file name with -o, or use --dir <dir> to put files in a folder.');
+    return stats.size;
+  } catch (error) {
+    if (error instanceof EzvideoError) throw error;
+    return undefined;
+  }
+}
+
+/** A signal that also fires when the --max-time budget runs out, with an error that says so. */
+function budgetSignal(signal: AbortSignal | undefined, maxTimeMs: number | undefined, id: string): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (maxTimeMs === undefined) return { signal, dispose: () => {} };
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(new EzvideoError('network', `${id}: gave up after --max-time ${Math.round(maxTimeMs / 1000)} s`, {
+      hint: 'Partial data is kept: run the same command again to resume, or raise --max-time.',
+    }));
+  }, maxTimeMs);
+  const onAbort = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/**
+ * Downloads one task's content: the library's entry and the engine behind `ezvideo download`.
+ * Retries transient failures with backoff (Retry-After honoured), resumes where the server
+ * allows, and lands a file only when it is whole. Emits events; never prints.
+ */
+export async function downloadVideo(id: string, options: DownloadOptions): Promise<DownloadResult> {
+  const now = options.now ?? Date.now;
+  const emit = options.onEvent ?? (() => {});
+  const started = now();
+  const { output } = options;
+  if (output.kind === 'file') {
+    const size = await existingSize(output.path);
+    if (size !== undefined && options.existing === 'skip') {
+      emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
+      return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, skipped: true, elapsedMs: 0, verified: 'unchecked' };
+    }
+    if (size !== undefined && options.existing !== 'overwrite') {
+      throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
+    }
+  }
+  const budget = budgetSignal(options.signal, options.maxTimeMs, id);
+  const download =
+    output.kind === 'file'
+      ? new FileDownload({
+          client: options.client,
+          id,
+          variant: options.variant,
+          path: output.path,
+          renameByType: output.renameByType,
+          verify: options.verify ?? true,
+          expectedSha256: options.expectedSha256,
+          signal: budget.signal,
+          emit,
+          now,
+        })
+      : new StreamDownload({ client: options.client, id, variant: options.variant, stream: output.stream, signal: budget.signal, emit, now });
+  const release =
+    download instanceof FileDownload
+      ? await acquireOutputLock(`${download.partPath}.lock`, output.kind === 'file' ? output.path : '-', options.lockOwner ?? { pid: 0, isAlive: () => true })
+      : async () => {};
+  try {
+    if (download instanceof FileDownload) await download.open();
+    const result = await withRetries(() => download.attempt(), {
+      policy: options.retry,
+      signal: budget.signal,
+      sleep: options.sleep,
+      random: options.random,
+      now,
+      maxTimeMs: options.maxTimeMs,
+      consumesRetry: () => !download.lastAttemptAdvanced || download.attempts > maxFreeAttempts,
+      onRetry: ({ attempt, delayMs, error }) =>
+        emit({ type: 'download-retry', id, attempt, delayMs, reason: error instanceof Error ? error.message : String(error) }),
+    });
+    return { ...result, elapsedMs: now() - started };
+  } catch (error) {
+    const final = budget.signal?.aborted === true ? budget.signal.reason : download.finalError(error);
+    emit({
+      type: 'download-failed',
+      id,
+      message: final instanceof Error ? final.message : String(final),
+      exitCode: final instanceof EzvideoError ? final.exitCode : 1,
+    });
+    throw final;
+  } finally {
+    budget.dispose();
+    if (download instanceof FileDownload) await download.close();
+    await release();
+  }
+}

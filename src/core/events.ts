@@ -1,0 +1,28 @@
+/**
+ * What the engines report while they work. Engines emit these and never print; a reporter in
+ * src/ui turns them into a bar, plain lines, or nothing.
+ */
+import type { NormalizedStatus } from '../api/video.js';
+
+export type DownloadEvent =
+  /** An attempt is about to stream bytes. `offset` is what is already on disk (resumed). */
+  | { type: 'download-start'; id: string; path: string; offset: number; totalBytes: number | undefined; attempt: number }
+  /** `bytes` is the number of bytes on disk now (offset included), for a progress bar. */
+  | { type: 'download-progress'; id: string; bytes: number; totalBytes: number | undefined }
+  /** An attempt failed and another will start after `delayMs`. */
+  | { type: 'download-retry'; id: string; attempt: number; delayMs: number; reason: string }
+  /** Something the user should know that does not stop the download (type mismatch, restart). */
+  | { type: 'download-warning'; id: string; message: string }
+  | { type: 'download-done'; id: string; path: string; bytes: number; skipped: boolean }
+  | { type: 'download-failed'; id: string; message: string; exitCode: number };
+
+export type WaitEvent =
+  /** A status poll answered. `rawStatus` is the server's own word, shown as it came. */
+  | { type: 'wait-status'; id: string; status: NormalizedStatus; rawStatus: string; progress: number | undefined }
+  /** A poll failed for a reason that does not end the wait; the next poll is in `delayMs`. */
+  | { type: 'wait-poll-error'; id: string; message: string; delayMs: number }
+  | { type: 'wait-done'; id: string; status: NormalizedStatus; exitCode: number; message: string | undefined };
+
+export type EngineEvent = DownloadEvent | WaitEvent;
+
+export type EventSink = (event: EngineEvent) => void;

@@ -1,0 +1,379 @@
+import { createHash, type Hash } from 'node:crypto';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Variant, VideoApiClient } from '../api/client.js';
+import type { HttpResponse } from '../api/transport.js';
+import { toNetworkError } from '../api/network-error.js';
+import { EzvideoError } from '../errors.js';
+import { pumpBody } from './body-pump.js';
+import { parseContentLength, parseContentRange } from './content-range.js';
+import { brokenFileError, checksumMismatchError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
+import type { DownloadResult } from './download-result.js';
+import type { EventSink } from './events.js';
+import { extensionFor, mediaType } from './file-name.js';
+import { checkFileStructure, type StructureCheck } from './integrity/check-structure.js';
+import { toOutputError } from './output-error.js';
+import { ifRangeValidator, type PartState, readPartState, removePartState, writePartState } from './part-state.js';
+import { type CutAttempt, repeatedCutMs } from './transfer-cut.js';
+
+export interface FileDownloadSettings {
+  client: Pick<VideoApiClient, 'openContent' | 'contentUrl'>;
+  id: string;
+  variant: Variant | undefined;
+  path: string;
+  /** Default names (`<id>.<ext>`) follow the type the server really sent. */
+  renameByType: boolean;
+  verify: boolean;
+  expectedSha256: string | undefined;
+  signal: AbortSignal | undefined;
+  emit: EventSink;
+  now: () => number;
+}
+
+const expectedTypes: Record<Variant, string> = {
+  video: 'video/',
+  thumbnail: 'image/webp',
+  spritesheet: 'image/jpeg',
+};
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
+
+/**
+ * One file's download: `<out>.part` plus `<out>.part.json` (the PartState) beside it, every
+ * attempt resuming from the bytes on disk when the server proves it can (a 206 whose
+ * Content-Range starts where we are and whose total is the one recorded), restarting from zero
+ * otherwise. The finished file is checked (length, structure, checksum), flushed, and renamed
+ * into place: the final path never holds anything but a whole file.
+ */
+export class FileDownload {
+  readonly partPath: string;
+  readonly statePath: string;
+  readonly #settings: FileDownloadSettings;
+  readonly #url: string;
+  #handle: FileHandle | undefined;
+  #hash: Hash = createHash('sha256');
+  /** Bytes on disk in the part file, all of them hashed. */
+  #offset = 0;
+  #state: PartState | undefined;
+  /** The furthest the file has been, to tell an attempt that moved forward from one that did not. */
+  #highWater = 0;
+  #advanced = false;
+  #resumed = false;
+  #attempts = 0;
+  #cuts: CutAttempt[] = [];
+  #warnedType = false;
+
+  constructor(settings: FileDownloadSettings) {
+    this.#settings = settings;
+    this.partPath = `${settings.path}.part`;
+    this.statePath = `${this.partPath}.json`;
+    this.#url = settings.client.contentUrl(settings.id, settings.variant);
+  }
+
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  /** Whether the last failed attempt moved the file further than ever before. */
+  get lastAttemptAdvanced(): boolean {
+    return this.#advanced;
+  }
+
+  /** Opens the part file, keeping its bytes only when its state file matches this download. */
+  async open(): Promise<void> {
+    const state = await readPartState(this.statePath);
+    const partSize = await stat(this.partPath).then(
+      (stats) => (stats.isFile() ? stats.size : undefined),
+      () => undefined,
+    );
+    const trusted =
+      state !== undefined &&
+      partSize !== undefined &&
+      partSize > 0 &&
+      state.id === this.#settings.id &&
+      state.url === this.#url &&
+      (state.totalBytes === undefined || partSize <= state.totalBytes);
+    try {
+      if (trusted) {
+        this.#handle = await open(this.partPath, 'r+');
+        this.#state = state;
+        await this.#hashExisting(partSize);
+        this.#offset = partSize;
+        this.#highWater = partSize;
+        this.#resumed = true;
+      } else {
+        await removePartState(this.statePath);
+        this.#handle = await open(this.partPath, 'w');
+      }
+    } catch (error) {
+      throw toOutputError(error, this.partPath);
+    }
+  }
+
+  /** A resumed file's sha256 must cover the bytes of earlier runs: read them once. */
+  async #hashExisting(length: number): Promise<void> {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    for (let position = 0; position < length; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position);
+      if (bytesRead === 0) break;
+      this.#hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#handle?.close().catch(() => {});
+    this.#handle = undefined;
+  }
+
+  async #restart(reason: string): Promise<void> {
+    this.#settings.emit({ type: 'download-warning', id: this.#settings.id, message: `${reason}; restarting from zero` });
+    try {
+      await this.#handle?.truncate(0);
+    } catch (error) {
+      throw toOutputError(error, this.partPath);
+    }
+    this.#offset = 0;
+    this.#hash = createHash('sha256');
+    this.#state = undefined;
+    this.#resumed = false;
+  }
+
+  async #request(): Promise<HttpResponse> {
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (this.#offset > 0 && this.#state !== undefined) {
+      headers['range'] = `bytes=${this.#offset}-`;
+      const validator = ifRangeValidator(this.#state);
+      if (validator !== undefined) headers['if-range'] = validator;
+    }
+    return this.#settings.client.openContent(this.#settings.id, {
+      variant: this.#settings.variant,
+      headers,
+      signal: this.#settings.signal,
+    });
+  }
+
+  /**
+   * Sends the request and decides what the answer means for the bytes on disk: append (a 206
+   * that continues exactly where we are), start over (a 200, or a range answer that does not
+   * fit), or done (a 416 that confirms we already have everything). Returns undefined in the
+   * last case.
+   */
+  async #openTransfer(): Promise<{ response: HttpResponse; total: number | undefined } | undefined> {
+    for (;;) {
+      const resuming = this.#offset > 0;
+      const response = await this.#request();
+      const headers = response.headers;
+      const range = parseContentRange(headers['content-range']);
+      if (response.status === 416) {
+        response.body.destroy();
+        const total = this.#state?.totalBytes;
+        if (resuming && total === this.#offset && (range === undefined || range.total === total)) return undefined;
+        await this.#restart(`${this.#settings.id}: the server refused to continue at byte ${this.#offset} (416)`);
+        continue;
+      }
+      if (response.status === 206) {
+        const total = this.#state?.totalBytes;
+        const etagChanged = headers['etag'] !== undefined && this.#state?.etag !== undefined && headers['etag'] !== this.#state.etag;
+        const fits =
+          resuming &&
+          range?.satisfied === true &&
+          range.start === this.#offset &&
+          (total === undefined || range.total === total) &&
+          !etagChanged;
+        if (fits) return { response, total: total ?? range.total };
+        response.body.destroy();
+        if (!resuming) {
+          throw new EzvideoError('server', `${this.#settings.id}: the server sent a partial answer (206) to a request for the whole file`);
+        }
+        await this.#restart(`${this.#settings.id}: the server answered with another range than the one asked for (${headers['content-range'] ?? 'no Content-Range'})`);
+        continue;
+      }
+      if (resuming) {
+        const changed = headers['etag'] !== undefined && this.#state?.etag !== undefined && headers['etag'] !== this.#state.etag;
+        await this.#restart(
+          `${this.#settings.id}: ${changed ? 'the content changed on the server' : 'the server ignored the range request'}`,
+        );
+      }
+      const total = parseContentLength(headers['content-length']);
+      this.#state = {
+        version: 1,
+        id: this.#settings.id,
+        url: this.#url,
+        etag: headers['etag'],
+        lastModified: headers['last-modified'],
+        totalBytes: total,
+        contentType: mediaType(headers['content-type']),
+      };
+      await writePartState(this.statePath, this.#state).catch((error: unknown) => {
+        throw toOutputError(error, this.statePath);
+      });
+      return { response, total };
+    }
+  }
+
+  #checkContentType(contentType: string | undefined): void {
+    const variant = this.#settings.variant ?? 'video';
+    if (this.#warnedType || contentType === undefined || contentType.startsWith(expectedTypes[variant])) return;
+    this.#warnedType = true;
+    this.#settings.emit({
+      type: 'download-warning',
+      id: this.#settings.id,
+      message: `asked for the ${variant} but the server sent ${contentType} (it may not support --variant)`,
+    });
+  }
+
+  async #write(chunk: Buffer): Promise<void> {
+    const handle = this.#handle;
+    if (handle === undefined) throw new Error('part file is not open');
+    try {
+      await handle.write(chunk, 0, chunk.length, this.#offset);
+    } catch (error) {
+      throw toOutputError(error, this.partPath);
+    }
+    this.#hash.update(chunk);
+    this.#offset += chunk.length;
+  }
+
+  /** One HTTP attempt: request, stream, and on success the whole file's checks and landing. */
+  async attempt(): Promise<DownloadResult> {
+    this.#attempts += 1;
+    this.#advanced = false;
+    const { id } = this.#settings;
+    const startedAt = this.#settings.now();
+    const startOffset = this.#offset;
+    const transfer = await this.#openTransfer();
+    if (transfer !== undefined) {
+      const { response, total } = transfer;
+      const fromZero = this.#offset === 0;
+      this.#checkContentType(this.#state?.contentType);
+      this.#settings.emit({ type: 'download-start', id, path: this.#settings.path, offset: this.#offset, totalBytes: total, attempt: this.#attempts });
+      const progress = (bytes: number): void => {
+        this.#settings.emit({ type: 'download-progress', id, bytes, totalBytes: total });
+      };
+      const offsetAtStart = this.#offset;
+      try {
+        await pumpBody(response.body, (chunk) => this.#write(chunk), (bytes) => progress(offsetAtStart + bytes), this.#settings.now);
+      } catch (error) {
+        this.#noteProgress();
+        if (this.#settings.signal?.aborted) throw this.#settings.signal.reason;
+        const failure = toNetworkError(error, `${id}: download`);
+        if (failure.code === 'network') this.#noteCut(startedAt, fromZero, offsetAtStart, total);
+        throw failure;
+      }
+      this.#noteProgress();
+      if (total !== undefined && this.#offset !== total) {
+        this.#noteCut(startedAt, fromZero, offsetAtStart, total);
+        throw new TruncatedTransferError(`${id}: the server sent ${this.#offset} of ${total} bytes and closed the transfer`);
+      }
+    } else if (startOffset !== this.#offset) {
+      throw new Error('a confirmed-complete file changed size');
+    }
+    return this.#finish();
+  }
+
+  #noteProgress(): void {
+    if (this.#offset > this.#highWater) {
+      this.#highWater = this.#offset;
+      this.#advanced = true;
+    }
+  }
+
+  /** Records a cut transfer and says so plainly once the cuts form a time-limit pattern. */
+  #noteCut(startedAt: number, fromZero: boolean, offsetAtStart: number, total: number | undefined): void {
+    const elapsedMs = this.#settings.now() - startedAt;
+    this.#cuts.push({ elapsedMs, fromZero, bytes: this.#offset - offsetAtStart });
+    const limitMs = repeatedCutMs(this.#cuts);
+    if (limitMs === undefined) return;
+    const bytesPerSecond = ((this.#cuts.at(-1)?.bytes ?? 0) * 1000) / Math.max(1, elapsedMs);
+    const needed = total === undefined || bytesPerSecond === 0 ? '' : `; at this speed the whole file needs about ${formatSeconds((total / bytesPerSecond) * 1000)}`;
+    throw new EzvideoError(
+      'network',
+      `${this.#settings.id}: the transfer was cut after about ${formatSeconds(limitMs)} on each of the last ${this.#cuts.length > 3 ? 3 : this.#cuts.length} attempts, and the server ignores Range, so every retry starts again from zero: the server (or a proxy in front of it) limits each transfer to about ${formatSeconds(limitMs)}${needed}`,
+      { hint: 'Retrying cannot help: download over a faster link, or ask the provider to raise the limit or to support Range.' },
+    );
+  }
+
+  async #finish(): Promise<DownloadResult> {
+    const { id, emit } = this.#settings;
+    const contentType = this.#state?.contentType;
+    const check = await this.#checkStructure(contentType);
+    const sha256 = this.#hash.copy().digest('hex');
+    const expected = this.#settings.expectedSha256?.toLowerCase();
+    if (expected !== undefined && expected !== sha256) {
+      await this.#discard();
+      throw checksumMismatchError(id, expected, sha256);
+    }
+    const finalPath = this.#finalPath(contentType);
+    try {
+      await this.#handle?.sync();
+      await this.close();
+      await rename(this.partPath, finalPath);
+    } catch (error) {
+      throw toOutputError(error, finalPath);
+    }
+    await removePartState(this.statePath);
+    emit({ type: 'download-done', id, path: finalPath, bytes: this.#offset, skipped: false });
+    return {
+      id,
+      path: finalPath,
+      bytes: this.#offset,
+      contentType,
+      sha256,
+      attempts: this.#attempts,
+      resumed: this.#resumed,
+      skipped: false,
+      elapsedMs: 0,
+      verified: !check.checked ? 'unchecked' : check.ok ? 'ok' : 'failed',
+    };
+  }
+
+  /**
+   * The structure check decides between "landed", "retry" and "broken". Without a
+   * Content-Length a clean early end looks like success to HTTP, so a failed check there is a
+   * truncated transfer (retryable); with a matched Content-Length it is a broken file.
+   */
+  async #checkStructure(contentType: string | undefined): Promise<StructureCheck> {
+    const { id, emit } = this.#settings;
+    await this.#handle?.datasync().catch(() => {});
+    const check = await checkFileStructure(this.partPath, contentType);
+    if (check.ok) return check;
+    const reason = check.reason ?? 'the structure check failed';
+    if (!this.#settings.verify) {
+      emit({ type: 'download-warning', id, message: `the file failed the structure check (${reason}); kept because of --no-verify` });
+      return check;
+    }
+    if (this.#state?.totalBytes === undefined) {
+      throw new TruncatedTransferError(`${id}: the transfer ended early without a Content-Length: ${reason}`);
+    }
+    await this.#discard();
+    throw brokenFileError(id, reason);
+  }
+
+  /** A complete but wrong file is no base for a resume: remove it and its state. */
+  async #discard(): Promise<void> {
+    await this.close();
+    await rm(this.partPath, { force: true });
+    await removePartState(this.statePath);
+  }
+
+  #finalPath(contentType: string | undefined): string {
+    const { path, renameByType, id } = this.#settings;
+    if (!renameByType || contentType === undefined) return path;
+    const extension = extensionFor(contentType);
+    if (extension === '.bin' || basename(path) === `${id}${extension}`) return path;
+    return join(dirname(path), `${id}${extension}`);
+  }
+
+  /** What a failure on the last attempt means for the user, given what this download saw. */
+  finalError(error: unknown): unknown {
+    if (error instanceof TruncatedTransferError && this.#state?.totalBytes === undefined) {
+      return truncatedFileError(this.#settings.id, error.message);
+    }
+    return error;
+  }
+}

@@ -1,0 +1,36 @@
+import { EzvideoError } from '../errors.js';
+
+const reasons: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'file too large for this file system or limit',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOENT: 'the directory does not exist',
+  EEXIST: 'already exists',
+  EMFILE: 'too many open files',
+};
+
+const hints: Record<string, string> = {
+  ENOSPC: 'Free some space and run the same command again: it resumes from the partial file.',
+  EDQUOT: 'Free some space and run the same command again: it resumes from the partial file.',
+  EFBIG: 'Free some space or raise the limit, then run the same command again: it resumes.',
+  EACCES: 'Choose a folder you can write to (-o or --dir).',
+  EPERM: 'Choose a folder you can write to (-o or --dir).',
+  EROFS: 'Choose a folder you can write to (-o or --dir).',
+  ENOENT: 'Create the folder first, or use --dir, which creates it.',
+};
+
+/** A file-system failure while writing the output, as one clear `output` error (exit 9). */
+export function toOutputError(error: unknown, path: string): EzvideoError {
+  if (error instanceof EzvideoError) return error;
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  const reason = (code === undefined ? undefined : reasons[code]) ?? (error as Error).message;
+  return new EzvideoError('output', `cannot write ${path}: ${reason}${code === undefined ? '' : ` (${code})`}`, {
+    cause: error,
+    hint: code === undefined ? undefined : hints[code],
+  });
+}

@@ -1,0 +1,45 @@
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+
+/**
+ * What is known about the partial file beside it (`<out>.part.json`), so that a later run can
+ * ask the server for the rest and prove it is the same content: the URL it came from, its
+ * validators and total size. A part file without a matching state file is never trusted.
+ */
+export interface PartState {
+  version: 1;
+  id: string;
+  /** The content URL (without credentials), so a different base URL or variant never resumes. */
+  url: string;
+  etag: string | undefined;
+  lastModified: string | undefined;
+  totalBytes: number | undefined;
+  contentType: string | undefined;
+}
+
+export async function readPartState(path: string): Promise<PartState | undefined> {
+  try {
+    const state = JSON.parse(await readFile(path, 'utf8')) as Partial<PartState>;
+    return state.version === 1 && typeof state.id === 'string' && typeof state.url === 'string'
+      ? (state as PartState)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Written to a temporary name and renamed, so a crash never leaves a half-written state file. */
+export async function writePartState(path: string, state: PartState): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await writeFile(temporary, JSON.stringify(state));
+  await rename(temporary, path);
+}
+
+export async function removePartState(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
+
+/** The validator for If-Range: a strong ETag, else Last-Modified (RFC 9110 forbids weak ETags there). */
+export function ifRangeValidator(state: Pick<PartState, 'etag' | 'lastModified'>): string | undefined {
+  if (state.etag !== undefined && !state.etag.startsWith('W/')) return state.etag;
+  return state.lastModified;
+}

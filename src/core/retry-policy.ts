@@ -1,0 +1,47 @@
+import { isRetryableHttpError } from '../api/classify-response.js';
+import { EzvideoError, HttpError } from '../errors.js';
+
+export interface RetryPolicy {
+  /** Attempts after the first. */
+  retries: number;
+  /** First backoff step. */
+  baseDelayMs: number;
+  /** Longest backoff step. */
+  maxDelayMs: number;
+  /** Longest wait a server may ask for with Retry-After before we give up instead. */
+  maxRetryAfterMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  retries: 8,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 5 * 60_000,
+};
+
+/** Network failures and the HTTP statuses that mean "later" are worth another attempt. */
+export function isTransientError(error: unknown): boolean {
+  if (error instanceof HttpError) return isRetryableHttpError(error);
+  return error instanceof EzvideoError && error.code === 'network';
+}
+
+/**
+ * The wait before retry number `retry` (1-based): exponential backoff with "equal jitter"
+ * (half fixed, half random, so many clients that failed together spread out), but never less
+ * than what the server asked for with Retry-After. A pure function so tests pin it directly.
+ */
+export function retryDelayMs(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  serverAskedMs: number | undefined,
+  random: () => number = Math.random,
+): number {
+  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  const backoff = Math.round(step / 2 + (random() * step) / 2);
+  return serverAskedMs === undefined ? backoff : Math.max(serverAskedMs, backoff);
+}
+
+/** What the server asked for, when the error carries it. */
+export function serverAskedDelayMs(error: unknown): number | undefined {
+  return error instanceof HttpError ? error.retryAfterMs : undefined;
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { Variant, VideoApiClient } from '../api/client.js';
+import { toNetworkError } from '../api/network-error.js';
+import { EzvideoError } from '../errors.js';
+import { pumpBody } from './body-pump.js';
+import { parseContentLength, parseContentRange } from './content-range.js';
+import { TruncatedTransferError } from './download-errors.js';
+import type { DownloadResult } from './download-result.js';
+import type { EventSink } from './events.js';
+import { mediaType } from './file-name.js';
+
+export interface StreamDownloadSettings {
+  client: Pick<VideoApiClient, 'openContent'>;
+  id: string;
+  variant: Variant | undefined;
+  stream: Writable;
+  signal: AbortSignal | undefined;
+  emit: EventSink;
+  now: () => number;
+}
+
+/**
+ * `-o -`: the bytes go to a stream that cannot be rewound. A retry may only continue where it
+ * stopped (a 206 at exactly that offset); once bytes are out, a server that restarts from zero
+ * makes the download fail rather than send the start twice.
+ */
+export class StreamDownload {
+  readonly #settings: StreamDownloadSettings;
+  readonly #hash = createHash('sha256');
+  #offset = 0;
+  #etag: string | undefined;
+  #total: number | undefined;
+  #contentType: string | undefined;
+  #attempts = 0;
+  #advanced = false;
+
+  constructor(settings: StreamDownloadSettings) {
+    this.#settings = settings;
+  }
+
+  get attempts(): number {
+    return this.#attempts;
+  }
+
+  get lastAttemptAdvanced(): boolean {
+    return this.#advanced;
+  }
+
+  async #write(chunk: Buffer): Promise<void> {
+    const { stream, signal } = this.#settings;
+    this.#hash.update(chunk);
+    this.#offset += chunk.length;
+    if (!stream.write(chunk)) await once(stream, 'drain', { signal });
+  }
+
+  async attempt(): Promise<DownloadResult> {
+    const { id, client, variant, signal, emit, now } = this.#settings;
+    this.#attempts += 1;
+    this.#advanced = false;
+    const headers: Record<string, string> = { 'accept-encoding': 'identity' };
+    if (this.#offset > 0) {
+      headers['range'] = `bytes=${this.#offset}-`;
+      if (this.#etag !== undefined && !this.#etag.startsWith('W/')) headers['if-range'] = this.#etag;
+    }
+    const response = await client.openContent(id, { variant, headers, signal });
+    if (this.#offset > 0) {
+      const range = parseContentRange(response.headers['content-range']);
+      const continues = response.status === 206 && range?.satisfied === true && range.start === this.#offset && range.total === this.#total;
+      if (!continues) {
+        response.body.destroy();
+        throw new EzvideoError('network', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (no usable Range support)`, {
+          hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
+        });
+      }
+    } else {
+      this.#etag = response.headers['etag'];
+      this.#total = parseContentLength(response.headers['content-length']);
+      this.#contentType = mediaType(response.headers['content-type']);
+    }
+    emit({ type: 'download-start', id, path: '-', offset: this.#offset, totalBytes: this.#total, attempt: this.#attempts });
+    const before = this.#offset;
+    try {
+      await pumpBody(response.body, (chunk) => this.#write(chunk), (bytes) => emit({ type: 'download-progress', id, bytes: before + bytes, totalBytes: this.#total }), now);
+    } catch (error) {
+      this.#advanced = this.#offset > before;
+      if (signal?.aborted) throw signal.reason;
+      throw toNetworkError(error, `${id}: download`);
+    }
+    this.#advanced = this.#offset > before;
+    if (this.#total !== undefined && this.#offset !== this.#total) {
+      throw new TruncatedTransferError(`${id}: the server sent ${this.#offset} of ${this.#total} bytes and closed the transfer`);
+    }
+    emit({ type: 'download-done', id, path: '-', bytes: this.#offset, skipped: false });
+    return {
+      id,
+      path: '-',
+      bytes: this.#offset,
+      contentType: this.#contentType,
+      sha256: this.#hash.digest('hex'),
+      attempts: this.#attempts,
+      resumed: false,
+      skipped: false,
+      elapsedMs: 0,
+      verified: 'unchecked',
+    };
+  }
+
+  finalError(error: unknown): unknown {
+    return error;
+  }
+}

@@ -1,0 +1,55 @@
+import { defaultBaseUrl } from '../api/client.js';
+import { EzvideoError } from '../errors.js';
+import type { ConfigStore } from './config-store.js';
+
+export type SettingSource = 'flag' | 'env' | 'config' | 'default';
+
+export interface Settings {
+  apiKey: string | undefined;
+  apiKeySource: SettingSource | undefined;
+  baseUrl: string;
+  baseUrlSource: SettingSource;
+}
+
+export interface SettingInputs {
+  /** From --api-key, or read from --api-key-file. */
+  apiKeyFlag?: string | undefined;
+  baseUrlFlag?: string | undefined;
+  env: Readonly<Record<string, string | undefined>>;
+  store: Pick<ConfigStore, 'get'>;
+}
+
+function firstSet(candidates: Array<[SettingSource, string | undefined]>): [SettingSource, string] | undefined {
+  for (const [source, value] of candidates) {
+    if (value !== undefined && value.trim() !== '') return [source, value.trim()];
+  }
+  return undefined;
+}
+
+/** Every setting resolves the same way: flag > environment variable > stored config > default. */
+export function resolveSettings(inputs: SettingInputs): Settings {
+  const apiKey = firstSet([
+    ['flag', inputs.apiKeyFlag],
+    ['env', inputs.env['EZVIDEO_API_KEY']],
+    ['config', inputs.store.get('api-key')],
+  ]);
+  const baseUrl = firstSet([
+    ['flag', inputs.baseUrlFlag],
+    ['env', inputs.env['EZVIDEO_BASE_URL']],
+    ['config', inputs.store.get('base-url')],
+  ]) ?? ['default', defaultBaseUrl];
+  return { apiKey: apiKey?.[1], apiKeySource: apiKey?.[0], baseUrl: baseUrl[1], baseUrlSource: baseUrl[0] };
+}
+
+export function requireApiKey(settings: Settings): string {
+  if (settings.apiKey !== undefined) return settings.apiKey;
+  throw new EzvideoError('auth', 'no API key', {
+    hint: 'Set one with --api-key <key> (or --api-key-file <file>), the EZVIDEO_API_KEY environment variable, or `ezvideo config set api-key <key>`.',
+  });
+}
+
+/** Enough of a key to recognise it, never enough to use it. */
+export function maskSecret(secret: string): string {
+  if (secret.length <= 8) return '*'.repeat(secret.length);
+  return `${secret.slice(0, 3)}…${secret.slice(-4)}`;
+}

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCount, parseDuration, parseHttpUrl } from '../src/cli-parsers.js';
+
+describe('parseDuration', () => {
+  const cases: Array<[string, number]> = [['500ms', 500], ['30s', 30_000], ['2m', 120_000], ['1h', 3_600_000], ['1m30s', 90_000], ['5', 5000], ['0.5', 500]];
+  for (const [text, ms] of cases) it(`${text} -> ${ms}`, () => assert.equal(parseDuration(text), ms));
+  for (const bad of ['', 'abc', '5x', '-1s', '1s2', 's']) it(`refuses ${JSON.stringify(bad)}`, () => assert.throws(() => parseDuration(bad)));
+});
+
+describe('counts and URLs', () => {
+  it('counts are whole numbers in range', () => {
+    assert.equal(parseCount(10)('3'), 3);
+    for (const bad of ['-1', '1.5', 'x', '11', '']) assert.throws(() => parseCount(10)(bad), bad);
+  });
+  it('only http(s) base URLs', () => {
+    assert.equal(parseHttpUrl('http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
+    for (const bad of ['ftp://x', 'file:///etc', 'nota url']) assert.throws(() => parseHttpUrl(bad), bad);
+  });
+});
