@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { CommandIO } from './commands/io.js';
 import type { DownloadFlags } from './commands/download-flags.js';
+import type { HeadOptions } from './commands/head.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
 import { redactStream } from './redact.js';
@@ -66,7 +67,8 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     .description('show what the content is (type, size, ranges, validators) without downloading it')
     .argument('<id>', 'task id')
     .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
-    .action(async (id: string, options: { variant?: (typeof variants)[number] }, command: Command) => {
+    .addOption(new Option('--retries <n>', 'retries after the first attempt').argParser(parseCount(100)).default(8))
+    .action(async (id: string, options: HeadOptions, command: Command) => {
       const { runHead } = await import('./commands/head.js');
       await withContext((context) => runHead(id, options, context))(command);
     });

@@ -3,7 +3,7 @@ import { version } from '../version.js';
 import { errorFromResponse } from './classify-response.js';
 import { parseVideo } from './parse-video.js';
 import { taskIdPathSegment } from './task-id.js';
-import { defaultTimeouts, type HttpResponse, type ProxySettings, type Timeouts, Transport } from './transport.js';
+import { defaultTimeouts, discardBody, type HttpResponse, type ProxySettings, type Timeouts, Transport } from './transport.js';
 import type { VideoTask } from './video.js';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
@@ -42,7 +42,7 @@ async function readLimited(response: HttpResponse): Promise<string> {
   } catch {
     // A body cut short still says what it said so far.
   }
-  response.body.destroy();
+  discardBody(response);
   return Buffer.concat(chunks).subarray(0, maxErrorBodyBytes).toString('utf8');
 }
 

@@ -36,6 +36,15 @@ export interface HttpResponse {
   url: URL;
 }
 
+/**
+ * Drops an answer's body without reading it. undici reports a destroyed, unfinished body as an
+ * 'error' event ("Request aborted"); nobody else listens by then, so it is swallowed here.
+ */
+export function discardBody(response: HttpResponse): void {
+  response.body.on('error', () => {});
+  response.body.destroy();
+}
+
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const maxRedirects = 5;
 

@@ -1,11 +1,13 @@
 import type { Variant } from '../api/client.js';
 import { validateTaskId } from '../api/task-id.js';
+import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { probeContent, type ContentInfo, type RangeSupport } from '../core/probe-content.js';
 import { ExitCode } from '../errors.js';
 import type { CommandContext } from './context.js';
 
 export interface HeadOptions {
   variant?: Variant | undefined;
+  retries: number;
 }
 
 const rangeWords: Record<RangeSupport, string> = {
@@ -39,8 +41,9 @@ export async function runHead(id: string, options: HeadOptions, context: Command
     variant: options.variant,
     signal: context.io.signal,
     retry: {
-      onRetry: ({ attempt, delayMs, error }) =>
-        context.log(`attempt ${attempt} in ${delayMs} ms after: ${(error as Error).message}`),
+      policy: { ...defaultRetryPolicy, retries: options.retries },
+      onRetry: ({ failedAttempt, delayMs, error }) =>
+        context.log(`attempt ${failedAttempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
     },
   });
   context.io.stdout.write(context.options.json ? `${JSON.stringify(info)}\n` : readable(info));

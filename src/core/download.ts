@@ -122,8 +122,8 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       now,
       maxTimeMs: options.maxTimeMs,
       consumesRetry: () => !download.lastAttemptAdvanced || download.attempts > maxFreeAttempts,
-      onRetry: ({ attempt, delayMs, error }) =>
-        emit({ type: 'download-retry', id, attempt, delayMs, reason: error instanceof Error ? error.message : String(error) }),
+      onRetry: ({ failedAttempt, delayMs, error }) =>
+        emit({ type: 'download-retry', id, attempt: failedAttempt, delayMs, reason: error instanceof Error ? error.message : String(error) }),
     });
     return { ...result, elapsedMs: now() - started };
   } catch (error) {

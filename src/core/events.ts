@@ -9,7 +9,7 @@ export type DownloadEvent =
   | { type: 'download-start'; id: string; path: string; offset: number; totalBytes: number | undefined; attempt: number }
   /** `bytes` is the number of bytes on disk now (offset included), for a progress bar. */
   | { type: 'download-progress'; id: string; bytes: number; totalBytes: number | undefined }
-  /** An attempt failed and another will start after `delayMs`. */
+  /** Attempt number `attempt` failed and another will start after `delayMs`. */
   | { type: 'download-retry'; id: string; attempt: number; delayMs: number; reason: string }
   /** Something the user should know that does not stop the download (type mismatch, restart). */
   | { type: 'download-warning'; id: string; message: string }

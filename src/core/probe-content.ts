@@ -1,5 +1,5 @@
 import type { Variant, VideoApiClient } from '../api/client.js';
-import type { HttpResponse } from '../api/transport.js';
+import { discardBody, type HttpResponse } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { fileNameFromDisposition, mediaType } from './file-name.js';
@@ -69,7 +69,7 @@ export async function probeContent(
   return withRetries(async () => {
     try {
       const head = await client.openContent(id, { method: 'HEAD', variant: options.variant, signal: options.signal });
-      head.body.destroy();
+      discardBody(head);
       return describe(id, 'HEAD', head);
     } catch (error) {
       if (!(error instanceof EzvideoError) || error.code === 'interrupted' || error.code === 'network') throw error;
@@ -80,7 +80,7 @@ export async function probeContent(
       headers: { range: 'bytes=0-0', 'accept-encoding': 'identity' },
       signal: options.signal,
     });
-    get.body.destroy();
+    discardBody(get);
     return describe(id, 'GET', get);
   }, { ...options.retry, signal: options.signal });
 }

@@ -4,8 +4,8 @@ import { defaultRetryPolicy, isTransientError, retryDelayMs, type RetryPolicy, s
 import { realSleep, type Sleep } from './sleep.js';
 
 export interface RetryInfo {
-  /** The attempt that is about to start (2 for the first retry). */
-  attempt: number;
+  /** The attempt that just failed (1 for the first); the next starts after `delayMs`. */
+  failedAttempt: number;
   delayMs: number;
   error: unknown;
 }
@@ -60,7 +60,7 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
       backoffStep = options.consumesRetry?.(error) === false ? 1 : backoffStep + 1;
       const delayMs = retryDelayMs(backoffStep, policy, asked, options.random);
       if (options.maxTimeMs !== undefined && now() + delayMs - started > options.maxTimeMs) return false;
-      options.onRetry?.({ attempt: attemptNumber + 1, delayMs, error });
+      options.onRetry?.({ failedAttempt: attemptNumber, delayMs, error });
       await sleep(delayMs, options.signal);
       return true;
     },

@@ -1,0 +1,62 @@
+import type { Writable } from 'node:stream';
+import type { ChalkInstance } from 'chalk';
+import type { EngineEvent } from '../core/events.js';
+import { createBarReporter } from './bar-reporter.js';
+import { createChalk } from './color.js';
+import type { ColorLevel } from './color.js';
+import { createLineReporter } from './line-reporter.js';
+import type { ProgressMode } from './progress-mode.js';
+import { createSilentReporter } from './silent-reporter.js';
+
+/**
+ * Everything a command says to a human goes through one of these, to stderr. The methods are
+ * plain functions (no `this`), so `reporter.event` can be handed to an engine as its EventSink.
+ */
+export interface Reporter {
+  event(event: EngineEvent): void;
+  info(message: string): void;
+  /** Printed as `warning: <message>`, in every mode (also with --quiet). */
+  warn(message: string): void;
+  /** Printed only when the reporter was made with `verbose`. */
+  verbose(message: string): void;
+  /**
+   * Stops bars and spinners and leaves the cursor, shown again, at the start of a fresh line.
+   * Idempotent; call it in a `finally`, as bar mode hides the cursor while it draws.
+   */
+  close(): void;
+}
+
+export interface ReporterOptions {
+  mode: ProgressMode;
+  stderr: Writable;
+  /** A chalk instance made with a fixed level (see createChalk), or the level itself. */
+  color: ChalkInstance | ColorLevel;
+  verbose: boolean;
+  /** Milliseconds clock for speeds, ETAs and the pace of progress lines; tests inject one. */
+  now?: () => number;
+}
+
+/** What each mode's reporter is built from. */
+export interface ReporterContext {
+  stream: Writable;
+  chalk: ChalkInstance;
+  verbose: boolean;
+  now: () => number;
+}
+
+export function createReporter(options: ReporterOptions): Reporter {
+  const context: ReporterContext = {
+    stream: options.stderr,
+    chalk: typeof options.color === 'number' ? createChalk(options.color) : options.color,
+    verbose: options.verbose,
+    now: options.now ?? Date.now,
+  };
+  switch (options.mode) {
+    case 'bar':
+      return createBarReporter(context);
+    case 'line':
+      return createLineReporter(context);
+    case 'none':
+      return createSilentReporter(context);
+  }
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { startMockServer } from '../../src/mock/index.js';
+import { cleanEnv, repoRoot, runCli } from '../helpers/run-cli.js';
+
+const pinnedHelp = readFileSync(join(repoRoot, 'test', 'e2e', 'fixtures', 'help.txt'), 'utf8');
+const packageVersion = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+describe('ezvideo (spawned binary): the basics', () => {
+  it('--help prints the pinned help on stdout, exit 0', async () => {
+    const run = await runCli(['--help']);
+    assert.equal(run.code, 0);
+    assert.equal(run.stdout, pinnedHelp, 'help changed: update test/e2e/fixtures/help.txt and the README together');
+    assert.equal(run.stderr, '');
+  });
+
+  it('--version prints the package version, exit 0', async () => {
+    const run = await runCli(['--version']);
+    assert.deepEqual([run.code, run.stdout, run.stderr], [0, `${packageVersion}\n`, '']);
+  });
+
+  it('an unknown flag is a usage error (2) with a hint, nothing on stdout', async () => {
+    const run = await runCli(['download', 'vid_1', '--bogus']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^error: unknown option '--bogus'\n\(run with --help for usage\)\n$/);
+  });
+
+  it('a bad flag value is a usage error (2) naming the flag', async () => {
+    const run = await runCli(['download', 'vid_1', '--concurrency', '-3']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /--concurrency/);
+  });
+
+  it('a missing key is exit 3 with the three ways to set one', async () => {
+    const run = await runCli(['head', 'vid_1']);
+    assert.equal(run.code, 3);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /^error: no API key\nhint: .*--api-key .*EZVIDEO_API_KEY.*ezvideo config set api-key/);
+  });
+
+  it('an unsafe id is refused (2) before any request', async () => {
+    const run = await runCli(['head', '../etc', '--api-key', 'k', '--base-url', 'http://127.0.0.1:9']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^error: invalid task id "\.\.\/etc"/);
+  });
+
+  it('no command at all is a usage error (2)', async () => {
+    const run = await runCli([]);
+    assert.equal(run.code, 2);
+  });
+
+  it('config: set, get (masked), list, unset; the file is 0600', async () => {
+    const env = cleanEnv();
+    const key = 'sk-test-1234567890abcdef';
+    assert.equal((await runCli(['config', 'set', 'api-key', key], { env })).code, 0);
+    assert.equal((await runCli(['config', 'set', 'base-url', 'http://127.0.0.1:1234'], { env })).code, 0);
+    const got = await runCli(['config', 'get', 'api-key'], { env });
+    assert.equal(got.stdout, 'sk-…cdef\n');
+    assert.ok(!got.stdout.includes(key));
+    const list = await runCli(['config', 'list'], { env });
+    assert.equal(list.stdout, 'api-key=sk-…cdef\nbase-url=http://127.0.0.1:1234\n');
+    const path = (await runCli(['config', 'path'], { env })).stdout.trim();
+    assert.equal(path, join(env['EZVIDEO_CONFIG_DIR'] ?? '', 'config.json'));
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.equal((await runCli(['config', 'unset', 'api-key'], { env })).code, 0);
+    assert.equal((await runCli(['config', 'get', 'api-key'], { env })).stdout, '');
+  });
+
+  it('config refuses unknown settings and non-http base URLs (2)', async () => {
+    const env = cleanEnv();
+    assert.equal((await runCli(['config', 'set', 'colour', 'x'], { env })).code, 2);
+    assert.equal((await runCli(['config', 'set', 'base-url', 'ftp://x'], { env })).code, 2);
+  });
+
+  it('head --json: one JSON object on stdout, nothing on stderr, exit 0', async () => {
+    const server = await startMockServer({ profile: 'ezmodel' });
+    try {
+      const run = await runCli(['head', 'size_1m_e2e', '--json'], {
+        env: cleanEnv({ EZVIDEO_API_KEY: 'sk-e2e-key-000111', EZVIDEO_BASE_URL: server.baseUrl }),
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stderr, '');
+      const lines = run.stdout.split('\n');
+      assert.equal(lines.length, 2, 'one line and its newline');
+      const info = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+      assert.deepEqual([info['id'], info['size'], info['method'], info['ranges']], ['size_1m_e2e', 1024 * 1024, 'GET', 'ignored']);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { EngineEvent } from '../../src/core/events.js';
+import { createReporter } from '../../src/ui/reporter.js';
+import { MemoryStream } from '../helpers/memory-io.js';
+
+const progressEvents: EngineEvent[] = [
+  { type: 'download-start', id: 'vid_q', path: 'q.mp4', offset: 0, totalBytes: 100, attempt: 1 },
+  { type: 'download-progress', id: 'vid_q', bytes: 50, totalBytes: 100 },
+  { type: 'download-retry', id: 'vid_q', attempt: 1, delayMs: 1000, reason: 'timeout' },
+  { type: 'download-done', id: 'vid_q', path: 'q.mp4', bytes: 100, skipped: false },
+  { type: 'download-failed', id: 'vid_q', message: 'gone', exitCode: 7 },
+  { type: 'wait-status', id: 'vid_q', status: 'queued', rawStatus: 'queued', progress: undefined },
+  { type: 'wait-poll-error', id: 'vid_q', message: 'HTTP 502', delayMs: 1000 },
+  { type: 'wait-done', id: 'vid_q', status: 'completed', exitCode: 0, message: undefined },
+];
+
+test('none mode prints nothing for progress events, nor info', () => {
+  const stream = new MemoryStream({ tty: true });
+  const reporter = createReporter({ mode: 'none', stderr: stream, color: 1, verbose: false });
+  for (const event of progressEvents) reporter.event(event);
+  reporter.info('saved q.mp4');
+  reporter.verbose('GET /v1/videos/vid_q');
+  reporter.close();
+  assert.equal(stream.text(), '');
+});
+
+test('none mode still prints warnings, from the command and from the engine', () => {
+  const stream = new MemoryStream();
+  const reporter = createReporter({ mode: 'none', stderr: stream, color: 0, verbose: false });
+  reporter.warn('config file is world-readable');
+  reporter.event({ type: 'download-warning', id: 'vid_q', message: 'server sent text/html' });
+  assert.equal(stream.text(), 'warning: config file is world-readable\nwarning: vid_q: server sent text/html\n');
+});
