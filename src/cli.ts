@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { CommandIO } from './commands/io.js';
-import type { DownloadFlags } from './commands/download-flags.js';
+import type { WaitFlags } from './commands/wait.js';
 import type { HeadOptions } from './commands/head.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
@@ -41,14 +41,42 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
       writeErr: (text) => io.stderr.write(text),
     });
 
+  addWaitOptions(
+    addDownloadOptions(
+      program
+        .command('download')
+        .description('download the content of one or more tasks, resumably, into whole files only')
+        .argument('[id...]', 'task ids (or - to read them from stdin)'),
+    ).option('--wait', 'wait for unfinished tasks first (the same as wait --then-download)', false),
+  ).action(async (ids: string[], flags: WaitFlags & { wait: boolean }, command: Command) => {
+    const { makeIdDownloader, runDownload } = await import('./commands/download.js');
+    if (!flags.wait) {
+      await withContext((context) => runDownload(ids, flags, context))(command);
+      return;
+    }
+    const { runWait } = await import('./commands/wait.js');
+    await withContext(async (context) => {
+      const code = await runWait(ids, { ...flags, thenDownload: true }, context, makeIdDownloader);
+      if (code !== ExitCode.success) throw new ExitWithCode(code);
+      return code;
+    })(command);
+  });
+
   addDownloadOptions(
-    program
-      .command('download')
-      .description('download the content of one or more tasks, resumably, into whole files only')
-      .argument('[id...]', 'task ids (or - to read them from stdin)'),
-  ).action(async (ids: string[], flags: DownloadFlags, command: Command) => {
-    const { runDownload } = await import('./commands/download.js');
-    await withContext((context) => runDownload(ids, flags, context))(command);
+    addWaitOptions(
+      program
+        .command('wait')
+        .description('poll tasks until they finish; with --then-download, download each as soon as it is ready')
+        .argument('[id...]', 'task ids (or - to read them from stdin)')
+        .option('--then-download', 'download each task as soon as it completes (takes every download flag)', false),
+    ),
+  ).action(async (ids: string[], flags: WaitFlags, command: Command) => {
+    const [{ runWait }, { makeIdDownloader }] = await Promise.all([import('./commands/wait.js'), import('./commands/download.js')]);
+    await withContext(async (context) => {
+      const code = await runWait(ids, flags, context, makeIdDownloader);
+      if (code !== ExitCode.success) throw new ExitWithCode(code);
+      return code;
+    })(command);
   });
 
   program
@@ -87,6 +115,13 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
   config.command('path').description('print where the settings file is').action(configAction('path'));
 
   return program;
+}
+
+/** The polling flags of `wait` and `download --wait`. */
+function addWaitOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--interval <dur>', 'poll at this fixed pace (default: adaptive, 2s growing to 15s, or the server\'s hint)').argParser(parsePositiveDuration))
+    .addOption(new Option('--timeout <dur>', 'stop waiting after this long (exit 5, naming the unfinished ids)').argParser(parsePositiveDuration));
 }
 
 /** The flags shared by `download` and `wait --then-download`. */

@@ -30,6 +30,11 @@ export interface PollPolicy {
    * a transient error, unlike a download, so the only question is how long to hold off).
    */
   maxRetryAfterMs: number;
+  /**
+   * The least time between two first polls: with many ids the first polls are spread over more
+   * than the first interval, so no more than 1000 / minStartGapMs of them go out per second.
+   */
+  minStartGapMs: number;
 }
 
 export const defaultPollPolicy: PollPolicy = {
@@ -42,6 +47,7 @@ export const defaultPollPolicy: PollPolicy = {
   errorBaseMs: 1_000,
   errorMaxMs: 60_000,
   maxRetryAfterMs: 5 * 60_000,
+  minStartGapMs: 20,
 };
 
 export interface PollDelayInput {
@@ -86,9 +92,11 @@ export function nextPollDelayMs(input: PollDelayInput): number {
 
 /**
  * When the first poll of task number `index` of `count` goes out: the first polls are spread
- * evenly over `windowMs` (the first polling interval) so a batch of many ids starts as a
- * steady trickle, not a burst; each task's own jittered schedule keeps them apart afterwards.
+ * evenly over the first polling interval (`windowMs`), or over `count * minStartGapMs` when
+ * that is longer, so a batch of many ids starts as a steady trickle, not a burst. Afterwards
+ * each task keeps its own schedule, so they stay apart (and jitter spreads them further).
  */
-export function firstPollOffsetMs(index: number, count: number, windowMs: number): number {
-  return count <= 1 ? 0 : Math.floor((index * windowMs) / count);
+export function firstPollOffsetMs(index: number, count: number, windowMs: number, policy: PollPolicy = defaultPollPolicy): number {
+  const window = Math.max(windowMs, count * policy.minStartGapMs);
+  return count <= 1 ? 0 : Math.floor((index * window) / count);
 }

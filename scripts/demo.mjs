@@ -1,0 +1,26 @@
+// `npm run demo`: the main job end to end, offline. Starts the local simulator (the default
+// gateway's dialect), creates a task, runs `ezvideo wait --then-download` on it with the real
+// binary, and leaves a playable, verified MP4 in demo-output/.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startMockServer } from '../dist/src/mock/index.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const server = await startMockServer({ profile: 'ezmodel', generationTimeMs: 4000, recordRequests: false });
+const id = server.createTask();
+console.error(`demo: simulator (ezmodel profile) at ${server.baseUrl}; created task ${id}`);
+console.error(`demo: ezvideo wait ${id} --then-download --dir demo-output --interval 1s`);
+
+const child = spawn(
+  process.execPath,
+  [`${root}bin/ezvideo.js`, 'wait', id, '--then-download', '--dir', 'demo-output', '--interval', '1s', '--force'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, EZVIDEO_BASE_URL: server.baseUrl, EZVIDEO_API_KEY: 'demo-key' },
+  },
+);
+const code = await new Promise((resolve) => child.on('close', (exitCode) => resolve(exitCode ?? 1)));
+await server.close();
+if (code === 0) console.error(`demo: done: demo-output/${id}.mp4 (play it with any video player)`);
+process.exit(code);

@@ -1,0 +1,151 @@
+import type { Writable } from 'node:stream';
+import type { DownloadResult } from '../core/download-result.js';
+import type { EventSink } from '../core/events.js';
+import { waitForTasks, type WaitOutcome } from '../core/wait.js';
+import { createLimiter } from '../core/wait-limiter.js';
+import { ExitCode, usageError } from '../errors.js';
+import { chooseProgressMode } from '../ui/progress-mode.js';
+import type { CommandContext } from './context.js';
+import { checkDownloadFlags, type DownloadOutcome } from './download.js';
+import type { DownloadFlags } from './download-flags.js';
+import { makeReporter } from './make-reporter.js';
+import { readIds } from './read-ids.js';
+
+/** The flags of `ezvideo wait`: its own, plus every download flag for `--then-download`. */
+export interface WaitFlags extends DownloadFlags {
+  /** `--interval <dur>` in ms: a fixed polling pace instead of the adaptive one. */
+  interval?: number | undefined;
+  /** `--timeout <dur>` in ms: tasks unfinished by then end with exit code 5. */
+  timeout?: number | undefined;
+  thenDownload: boolean;
+}
+
+/**
+ * Makes the per-id download (`makeIdDownloader` of ./download.ts). Injected rather than
+ * imported, so `download --wait` can run this command without an import cycle, and tests can
+ * count and delay downloads.
+ */
+export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => (id: string) => Promise<DownloadOutcome>;
+
+/** How one id ended: its wait, then (with --then-download, once it completed) its download. */
+interface IdEnd {
+  wait: WaitOutcome;
+  download: DownloadOutcome | undefined;
+  exitCode: number;
+  message: string | undefined;
+  hint: string | undefined;
+}
+
+/** Download flags only mean something with --then-download; silently ignoring them would lose a file. */
+function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean): void {
+  if (flags.interval !== undefined && !(flags.interval > 0)) throw usageError('--interval must be greater than zero');
+  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw usageError('--timeout must be greater than zero');
+  if (!flags.thenDownload) {
+    const given = (
+      [
+        ['-o', flags.output],
+        ['--dir', flags.dir],
+        ['--variant', flags.variant],
+        ['--sha256', flags.sha256],
+        ['--max-time', flags.maxTime],
+        ['--force', flags.force || undefined],
+        ['--skip-existing', flags.skipExisting || undefined],
+      ] as const
+    ).filter(([, value]) => value !== undefined);
+    const [first] = given;
+    if (first !== undefined) throw usageError(`${first[0]} is a download flag: add --then-download to download what completes`);
+    return;
+  }
+  checkDownloadFlags(flags, ids.length);
+  // stdout carries either the file's bytes or JSON lines, never both.
+  if (flags.output === '-' && json) throw usageError('--json and -o - both write to stdout; use one of them');
+}
+
+/** The `--json` line of one id: the normalised video object, how it ended, and the download result. */
+function jsonLine(end: IdEnd): string {
+  const task = end.wait.task;
+  const result: DownloadResult | undefined = end.download?.result;
+  return JSON.stringify({
+    id: end.wait.id,
+    status: task?.status ?? null,
+    rawStatus: task?.rawStatus ?? null,
+    progress: task?.progress ?? null,
+    model: task?.model ?? null,
+    size: task?.size ?? null,
+    seconds: task?.seconds ?? null,
+    error: task?.error ?? null,
+    exitCode: end.exitCode,
+    ...(end.message === undefined ? {} : { message: end.message }),
+    ...(result === undefined ? {} : { download: result }),
+  });
+}
+
+/**
+ * `ezvideo wait <id...> [--then-download]`: polls every id until it ends; with
+ * --then-download each completed id is downloaded at once, at most `--concurrency` at a time,
+ * while the others are still polled. Returns the exit code of the first failing id in input
+ * order (0 when all succeeded); with --json, one line per id as it ends.
+ */
+export async function runWait(args: string[], flags: WaitFlags, context: CommandContext, makeDownloader: IdDownloaderFactory): Promise<number> {
+  const { io, options } = context;
+  const ids = await readIds(args, flags.input, io);
+  checkWaitFlags(flags, ids, options.json);
+  const client = context.client();
+  const reporter = makeReporter(context);
+  const ends = new Map<string, IdEnd>();
+  const end = (entry: IdEnd): void => {
+    ends.set(entry.wait.id, entry);
+    if (options.json) io.stdout.write(`${jsonLine(entry)}\n`);
+  };
+  const fromWait = (wait: WaitOutcome): IdEnd => ({ wait, download: undefined, exitCode: wait.exitCode, message: wait.message, hint: wait.hint });
+
+  const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
+  const limit = createLimiter(flags.concurrency);
+  const downloads: Array<Promise<void>> = [];
+  const onOutcome = (wait: WaitOutcome): void => {
+    if (download === undefined || wait.exitCode !== ExitCode.success) {
+      end(fromWait(wait));
+      return;
+    }
+    downloads.push(
+      limit(() => download(wait.id)).then((outcome) =>
+        end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }),
+      ),
+    );
+  };
+
+  try {
+    const waited = waitForTasks(ids, {
+      client,
+      signal: io.signal,
+      intervalMs: flags.interval,
+      timeoutMs: flags.timeout,
+      onEvent: reporter.event,
+      onOutcome,
+    }).then(
+      () => undefined,
+      (error: unknown) => ({ error }),
+    );
+    const waitFailure = await waited;
+    // Downloads already running finish (or, when interrupted, stop at a resumable point) first.
+    const settled = await Promise.allSettled(downloads);
+    if (waitFailure !== undefined) throw waitFailure.error;
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  } finally {
+    reporter.close();
+  }
+
+  const inOrder = ids.map((id) => ends.get(id)).filter((entry): entry is IdEnd => entry !== undefined);
+  const failures = inOrder.filter((entry) => entry.exitCode !== ExitCode.success);
+  const mode = chooseProgressMode({ progress: options.progress, quiet: options.quiet, isTTY: io.stderrIsTTY, env: io.env });
+  // The bar reporter left each outcome on screen; plain logs and silent runs get a summary to end on.
+  if (!options.json && mode !== 'bar') printSummary(failures, io.stderr);
+  return failures[0]?.exitCode ?? ExitCode.success;
+}
+
+function printSummary(failures: readonly IdEnd[], stderr: Writable): void {
+  for (const failure of failures) stderr.write(`error: ${failure.wait.id}: ${failure.message ?? `exit code ${failure.exitCode}`}\n`);
+  const hints = new Set(failures.map((failure) => failure.hint).filter((hint) => hint !== undefined));
+  for (const hint of hints) stderr.write(`hint: ${hint}\n`);
+}

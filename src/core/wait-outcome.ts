@@ -1,0 +1,87 @@
+import type { VideoTask } from '../api/video.js';
+import { type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
+
+/** How the wait for one task ended. */
+export interface WaitOutcome {
+  id: string;
+  /** The last status the server gave, or undefined when it never answered one. */
+  task: VideoTask | undefined;
+  /** 0 completed, 3 auth, 4 not found, 5 timed out, 6 failed or cancelled, 7 expired, 8 server. */
+  exitCode: ExitCodeValue;
+  /** One line for humans and --json: the server's reason for a failure, or what went wrong. */
+  message: string | undefined;
+  /** What to do about it, when there is something to do. */
+  hint: string | undefined;
+}
+
+/**
+ * The end a status answer puts to the wait, or undefined while the task still runs (unknown
+ * status words included: a new word from a server must not end a wait as a failure).
+ *
+ * A completed task whose `expires_at` has passed (`nowMs` is epoch milliseconds, like the
+ * server's clock) counts as expired: its content can no longer be downloaded, and OpenAI's
+ * download links do expire about an hour after completion.
+ */
+export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitOutcome | undefined {
+  // The id asked for, not the one in the answer: outcomes are matched to the input by it.
+  const base = { id, task };
+  switch (task.status) {
+    case 'completed':
+      if (task.expiresAt !== undefined && task.expiresAt * 1000 <= nowMs) {
+        return {
+          ...base,
+          exitCode: ExitCode.expired,
+          message: `the video expired at ${new Date(task.expiresAt * 1000).toISOString()}`,
+          hint: 'Generate the video again; finished videos are kept for a limited time.',
+        };
+      }
+      return { ...base, exitCode: ExitCode.success, message: undefined, hint: undefined };
+    case 'failed':
+    case 'cancelled':
+      return {
+        ...base,
+        exitCode: ExitCode.generationFailed,
+        message: task.error ?? `generation ${task.status} (the server gave no reason)`,
+        hint: undefined,
+      };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The end a failed poll puts to the wait of `id` (auth, not found, expired, or a server error
+ * that retrying cannot fix). The client's messages start with the id, which every line that
+ * shows an outcome already names, so it is dropped here.
+ */
+export function outcomeOfError(id: string, error: EzvideoError, last: VideoTask | undefined): WaitOutcome {
+  const prefix = `${id}: `;
+  return {
+    id,
+    task: last,
+    exitCode: error.exitCode,
+    message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
+    hint: error.hint,
+  };
+}
+
+/** The outcome of a task still unfinished when `--timeout` ran out. */
+export function timeoutOutcome(id: string, last: VideoTask | undefined, timeoutMs: number): WaitOutcome {
+  const where = last === undefined ? 'no status received' : `still ${describeStatus(last)}`;
+  return {
+    id,
+    task: last,
+    exitCode: ExitCode.notReady,
+    message: `timed out after ${formatSeconds(timeoutMs)} (${where})`,
+    hint: 'Wait longer with --timeout, or run `ezvideo wait` again later: the task goes on without us.',
+  };
+}
+
+function describeStatus(task: VideoTask): string {
+  const word = task.rawStatus === '' || task.rawStatus === task.status ? task.status : `${task.status} (${task.rawStatus})`;
+  return task.progress === undefined ? word : `${word} ${Math.floor(task.progress)}%`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
