@@ -90,6 +90,10 @@ export function pollErrorLine(c: ChalkInstance, event: Event<'wait-poll-error'>)
 
 /** `elapsedMs` counts from the first status seen, undefined when none was. */
 export function waitDoneLine(c: ChalkInstance, event: Event<'wait-done'>, elapsedMs: number | undefined): string {
+  // A task that never answered (not found, refused key) has no status worth naming.
+  if (event.status === 'unknown' && elapsedMs === undefined && event.message !== undefined) {
+    return `${event.id}: ${c.red('failed')}: ${event.message}`;
+  }
   const status = event.exitCode === 0 ? c.green(event.status) : c.red(event.status);
   const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`;
   const message = event.message === undefined ? '' : `: ${event.message}`;

@@ -1,10 +1,10 @@
-import { warningLine } from './event-text.js';
+import { pollErrorLine, warningLine } from './event-text.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /**
  * `--quiet` / `--progress none`: no progress and no info, but warnings still show, because a
  * CI user who silenced the chatter still wants to hear that something is off (a server sending
- * HTML instead of video). That includes the engines' `download-warning` events. Errors are
+ * HTML instead of video). That includes the engines' `download-warning` and `wait-poll-error` events. Errors are
  * printed by src/cli.ts, not here. Verbose lines show when asked for: an explicit request.
  */
 export function createSilentReporter({ stream, chalk, verbose }: ReporterContext): Reporter {
@@ -14,6 +14,7 @@ export function createSilentReporter({ stream, chalk, verbose }: ReporterContext
   return {
     event: (event) => {
       if (event.type === 'download-warning') warn(`${event.id}: ${event.message}`);
+      if (event.type === 'wait-poll-error') stream.write(`${pollErrorLine(chalk, event)}\n`);
     },
     info: () => {},
     warn,

@@ -13,13 +13,23 @@ export interface TerminalStream extends Writable {
   clearScreenDown(callback?: () => void): boolean;
 }
 
+/**
+ * A usable terminal: a TTY with the cursor methods and a known width. A pseudo-terminal whose
+ * size was never set (`script` without a terminal around it, `docker run -t` in CI) reports 0
+ * columns, and ora divides by the width: it would clear an endless number of lines.
+ */
 function isTerminalStream(stream: Writable): stream is TerminalStream {
   const candidate = stream as Partial<TerminalStream>;
-  return candidate.isTTY === true && typeof candidate.cursorTo === 'function' && typeof candidate.moveCursor === 'function';
+  return (
+    candidate.isTTY === true &&
+    typeof candidate.cursorTo === 'function' &&
+    typeof candidate.moveCursor === 'function' &&
+    (candidate.columns ?? 0) > 0
+  );
 }
 
 /**
- * A terminal (or a test's fake one) is used as it is. `--progress bar` forced onto a pipe or a
+ * A terminal (or a test's fake one) of a known width is used as it is. `--progress bar` forced onto a pipe or a
  * file gets a view that claims to be a terminal, because both libraries quietly draw nothing
  * on a stream that does not, and the user asked for bars (e.g. a log viewer that renders ANSI).
  */
@@ -28,8 +38,11 @@ export function asTerminal(stream: Writable): TerminalStream {
 }
 
 /**
- * Writes pass straight through, synchronously: buffering here could lose the last frame when
- * the CLI exits right after close(), and the target stream applies its own backpressure.
+ * Writes pass straight through, synchronously, bypassing Writable's buffer: buffering here
+ * could lose the last frame when the CLI exits right after close(), and, worse, ora hooks
+ * process.stderr and recognises its own writes only while they happen synchronously; a
+ * buffered cursor move reaching stderr later looks foreign to it, makes it clear the line,
+ * which buffers another cursor move, without end.
  */
 class TerminalView extends Writable implements TerminalStream {
   readonly isTTY = true;
@@ -40,17 +53,18 @@ class TerminalView extends Writable implements TerminalStream {
     this.#target = target;
   }
 
+  /** Undefined rather than 0, so the libraries fall back to their default width. */
   get columns(): number | undefined {
-    return this.#target.columns;
+    return this.#target.columns || undefined;
   }
 
   get rows(): number | undefined {
-    return this.#target.rows;
+    return this.#target.rows || undefined;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#target.write(chunk);
-    callback();
+  // The `any`s are Writable.write's own overloaded parameter types, passed on unchanged.
+  override write(chunk: any, encoding?: any, callback?: any): boolean {
+    return this.#target.write(chunk, encoding, callback);
   }
 
   cursorTo(x: number, y?: number, callback?: () => void): boolean {

@@ -11,7 +11,6 @@ const progressEvents: EngineEvent[] = [
   { type: 'download-done', id: 'vid_q', path: 'q.mp4', bytes: 100, skipped: false },
   { type: 'download-failed', id: 'vid_q', message: 'gone', exitCode: 7 },
   { type: 'wait-status', id: 'vid_q', status: 'queued', rawStatus: 'queued', progress: undefined },
-  { type: 'wait-poll-error', id: 'vid_q', message: 'HTTP 502', delayMs: 1000 },
   { type: 'wait-done', id: 'vid_q', status: 'completed', exitCode: 0, message: undefined },
 ];
 
@@ -30,5 +29,9 @@ test('none mode still prints warnings, from the command and from the engine', ()
   const reporter = createReporter({ mode: 'none', stderr: stream, color: 0, verbose: false });
   reporter.warn('config file is world-readable');
   reporter.event({ type: 'download-warning', id: 'vid_q', message: 'server sent text/html' });
-  assert.equal(stream.text(), 'warning: config file is world-readable\nwarning: vid_q: server sent text/html\n');
+  reporter.event({ type: 'wait-poll-error', id: 'vid_q', message: 'HTTP 502', delayMs: 1000 });
+  assert.equal(
+    stream.text(),
+    'warning: config file is world-readable\nwarning: vid_q: server sent text/html\nwarning: vid_q: status poll failed: HTTP 502; next poll in 1.0s\n',
+  );
 });
