@@ -3,6 +3,8 @@ import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { CommandIO } from './commands/io.js';
 import type { WaitFlags } from './commands/wait.js';
 import type { HeadOptions } from './commands/head.js';
+import type { MockCommandOptions } from './commands/mock.js';
+import { MOCK_FLAGS } from './commands/mock-flags.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
 import { redactStream } from './redact.js';
@@ -90,6 +92,20 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
       if (code !== ExitCode.success) throw new ExitWithCode(code);
     });
 
+  const mock = program
+    .command('mock')
+    .description('run the local simulator of the video API (profiles ideal, openai, ezmodel; faults on demand)');
+  // --json and --verbose are the global flags, passed through below.
+  for (const flag of MOCK_FLAGS.filter(({ flags }) => !/^--(json|verbose)\b/.test(flags))) {
+    mock.option(flag.flags, flag.description, flag.defaultValue);
+  }
+  mock.action(async (options: MockCommandOptions, command: Command) => {
+    const { runMock } = await import('./commands/mock.js');
+    const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
+    const code = await runMock({ ...options, json, verbose }, io);
+    if (code !== ExitCode.success) throw new ExitWithCode(code);
+  });
+
   program
     .command('head')
     .description('show what the content is (type, size, ranges, validators) without downloading it')
@@ -106,7 +122,7 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     const command = args[args.length - 1] as Command;
     const values = args.slice(0, -2).filter((value): value is string => typeof value === 'string');
     const { runConfig } = await import('./commands/config.js');
-    await withContext(async (context) => runConfig(action, values, context))(command);
+    await withContext((context) => runConfig(action, values, context))(command);
   };
   config.command('set').description('store a setting (api-key, base-url)').argument('<key>').argument('<value>').action(configAction('set'));
   config.command('get').description('print a stored setting (the key is masked)').argument('<key>').action(configAction('get'));
@@ -184,6 +200,9 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
   }
 }
 
+/** A second signal this soon after the first is an echo, not a second Ctrl-C. */
+const echoWindowMs = 1000;
+
 /** Signal 0 tests for existence; EPERM means it exists but belongs to someone else. */
 function isProcessAlive(pid: number): boolean {
   try {
@@ -197,9 +216,16 @@ function isProcessAlive(pid: number): boolean {
 /** The executable's entry: wires `process` to `run`, the only place that touches it. */
 export function main(argv: readonly string[]): void {
   const controller = new AbortController();
+  let interruptedAt = 0;
   const interrupt = (signal: 'SIGINT' | 'SIGTERM'): void => {
     const exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
-    if (controller.signal.aborted) process.exit(exitCode);
+    if (controller.signal.aborted) {
+      // conf's file writer (when-exit) re-raises the signal it caught at once: that echo is
+      // not the user pressing Ctrl-C again, and must not cut the clean shutdown short.
+      if (Date.now() - interruptedAt > echoWindowMs) process.exit(exitCode);
+      return;
+    }
+    interruptedAt = Date.now();
     controller.abort(interruptionError(signal));
     // A command that does not wind down promptly must not keep the user waiting.
     setTimeout(() => process.exit(exitCode), 10_000).unref();

@@ -19,8 +19,9 @@ function checkedValue(key: string, value: string | undefined): string {
 }
 
 /** `ezvideo config set|get|unset|list|path`. The API key is only ever shown masked. */
-export function runConfig(action: ConfigAction, args: string[], context: CommandContext): number {
-  const { store, io } = context;
+export async function runConfig(action: ConfigAction, args: string[], context: CommandContext): Promise<number> {
+  const { io } = context;
+  const store = await context.store();
   const print = (line: string): void => {
     io.stdout.write(`${line}\n`);
   };

@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
-import { openConfigStore, type ConfigStore } from '../settings/config-store.js';
+import type { ConfigStore } from '../settings/config-store.js';
 import { requireApiKey, resolveSettings, type Settings } from '../settings/resolve-settings.js';
 import type { CommandIO } from './io.js';
 
@@ -28,7 +28,8 @@ export interface CommandContext {
   io: CommandIO;
   options: GlobalOptions;
   settings: Settings;
-  store: ConfigStore;
+  /** The stored settings, opened on first use (conf and its schema validator are not small). */
+  store: () => Promise<ConfigStore>;
   /** A line for --verbose, to stderr; nothing otherwise. */
   log: (message: string) => void;
   /** The API client; asking for it without a key is the "no API key" error (exit 3). */
@@ -51,9 +52,18 @@ async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
 }
 
 export async function createContext(options: GlobalOptions, io: CommandIO): Promise<CommandContext> {
-  const store = openConfigStore(io.env['EZVIDEO_CONFIG_DIR']);
+  let opened: Promise<ConfigStore> | undefined;
+  const store = (): Promise<ConfigStore> => {
+    opened ??= import('../settings/config-store.js').then(({ openConfigStore }) => openConfigStore(io.env['EZVIDEO_CONFIG_DIR']));
+    return opened;
+  };
   const apiKeyFlag = options.apiKeyFile === undefined ? options.apiKey : await readApiKeyFile(options.apiKeyFile, io);
-  const settings = resolveSettings({ apiKeyFlag, baseUrlFlag: options.baseUrl, env: io.env, store });
+  const settings = await resolveSettings({
+    apiKeyFlag,
+    baseUrlFlag: options.baseUrl,
+    env: io.env,
+    store: { get: async (key) => (await store()).get(key) },
+  });
   const log = (message: string): void => {
     if (options.verbose) io.stderr.write(`[ezvideo] ${message}\n`);
   };

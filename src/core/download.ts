@@ -137,7 +137,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     throw final;
   } finally {
     budget.dispose();
-    if (download instanceof FileDownload) await download.close();
+    if (download instanceof FileDownload) await download.dispose();
     await release();
   }
 }

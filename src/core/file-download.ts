@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Variant, VideoApiClient } from '../api/client.js';
-import type { HttpResponse } from '../api/transport.js';
+import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
@@ -130,6 +130,19 @@ export class FileDownload {
     this.#handle = undefined;
   }
 
+  /**
+   * Closes the part file when the download is over, whatever the outcome. A part file that never
+   * received a byte (the first answer was an error, or the user interrupted before any data) is
+   * nothing to resume from: removing it keeps a failed `ezvideo download` from littering the
+   * folder with empty `.part` files.
+   */
+  async dispose(): Promise<void> {
+    await this.close();
+    if (this.#offset > 0) return;
+    await rm(this.partPath, { force: true }).catch(() => {});
+    await removePartState(this.statePath).catch(() => {});
+  }
+
   async #restart(reason: string): Promise<void> {
     this.#settings.emit({ type: 'download-warning', id: this.#settings.id, message: `${reason}; restarting from zero` });
     try {
@@ -170,7 +183,7 @@ export class FileDownload {
       const headers = response.headers;
       const range = parseContentRange(headers['content-range']);
       if (response.status === 416) {
-        response.body.destroy();
+        discardBody(response);
         const total = this.#state?.totalBytes;
         if (resuming && total === this.#offset && (range === undefined || range.total === total)) return undefined;
         await this.#restart(`${this.#settings.id}: the server refused to continue at byte ${this.#offset} (416)`);
@@ -185,8 +198,17 @@ export class FileDownload {
           range.start === this.#offset &&
           (total === undefined || range.total === total) &&
           !etagChanged;
-        if (fits) return { response, total: total ?? range.total };
-        response.body.destroy();
+        if (fits) {
+          this.#resumed = true;
+          // A first answer without Content-Length (chunked) left the size unknown; the range
+          // answer tells it. Recorded, so that a finished file failing the structure check is
+          // known to be complete (broken, not cut), and a later 416 is known to mean "done".
+          if (total === undefined && range.total !== undefined && this.#state !== undefined) {
+            await this.#saveState({ ...this.#state, totalBytes: range.total });
+          }
+          return { response, total: total ?? range.total };
+        }
+        discardBody(response);
         if (!resuming) {
           throw new EzvideoError('server', `${this.#settings.id}: the server sent a partial answer (206) to a request for the whole file`);
         }
@@ -200,7 +222,7 @@ export class FileDownload {
         );
       }
       const total = parseContentLength(headers['content-length']);
-      this.#state = {
+      await this.#saveState({
         version: 1,
         id: this.#settings.id,
         url: this.#url,
@@ -208,12 +230,16 @@ export class FileDownload {
         lastModified: headers['last-modified'],
         totalBytes: total,
         contentType: mediaType(headers['content-type']),
-      };
-      await writePartState(this.statePath, this.#state).catch((error: unknown) => {
-        throw toOutputError(error, this.statePath);
       });
       return { response, total };
     }
+  }
+
+  async #saveState(state: PartState): Promise<void> {
+    this.#state = state;
+    await writePartState(this.statePath, state).catch((error: unknown) => {
+      throw toOutputError(error, this.statePath);
+    });
   }
 
   #checkContentType(contentType: string | undefined): void {
@@ -291,8 +317,10 @@ export class FileDownload {
     if (limitMs === undefined) return;
     const bytesPerSecond = ((this.#cuts.at(-1)?.bytes ?? 0) * 1000) / Math.max(1, elapsedMs);
     const needed = total === undefined || bytesPerSecond === 0 ? '' : `; at this speed the whole file needs about ${formatSeconds((total / bytesPerSecond) * 1000)}`;
+    // `server`, not `network`: a network error is retried, and every retry would only sit out the
+    // limit once more (a minute each on the default gateway) before failing the same way.
     throw new EzvideoError(
-      'network',
+      'server',
       `${this.#settings.id}: the transfer was cut after about ${formatSeconds(limitMs)} on each of the last ${this.#cuts.length > 3 ? 3 : this.#cuts.length} attempts, and the server ignores Range, so every retry starts again from zero: the server (or a proxy in front of it) limits each transfer to about ${formatSeconds(limitMs)}${needed}`,
       { hint: 'Retrying cannot help: download over a faster link, or ask the provider to raise the limit or to support Range.' },
     );

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
+import { discardBody } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
@@ -69,7 +70,7 @@ export class StreamDownload {
       const range = parseContentRange(response.headers['content-range']);
       const continues = response.status === 206 && range?.satisfied === true && range.start === this.#offset && range.total === this.#total;
       if (!continues) {
-        response.body.destroy();
+        discardBody(response);
         throw new EzvideoError('network', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (no usable Range support)`, {
           hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
         });

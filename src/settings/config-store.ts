@@ -14,7 +14,6 @@ export interface ConfigStore {
   get(key: ConfigKey): string | undefined;
   set(key: ConfigKey, value: string): void;
   unset(key: ConfigKey): void;
-  all(): Partial<Record<ConfigKey, string>>;
   readonly path: string;
 }
 
@@ -33,7 +32,6 @@ export function openConfigStore(directory?: string): ConfigStore {
     get: (key) => conf.get(key),
     set: (key, value) => conf.set(key, value),
     unset: (key) => conf.delete(key),
-    all: () => ({ ...conf.store }),
     path: conf.path,
   };
 }

@@ -1,6 +1,6 @@
 import { defaultBaseUrl } from '../api/client.js';
 import { EzvideoError } from '../errors.js';
-import type { ConfigStore } from './config-store.js';
+import type { ConfigKey } from './config-store.js';
 
 export type SettingSource = 'flag' | 'env' | 'config' | 'default';
 
@@ -16,28 +16,33 @@ export interface SettingInputs {
   apiKeyFlag?: string | undefined;
   baseUrlFlag?: string | undefined;
   env: Readonly<Record<string, string | undefined>>;
-  store: Pick<ConfigStore, 'get'>;
+  /** Only consulted when neither flag nor environment sets a value. */
+  store: { get: (key: ConfigKey) => Promise<string | undefined> };
 }
 
-function firstSet(candidates: Array<[SettingSource, string | undefined]>): [SettingSource, string] | undefined {
-  for (const [source, value] of candidates) {
+/** Candidates are read in order and only as far as needed: the config file is opened last. */
+async function firstSet(
+  candidates: Array<[SettingSource, () => string | undefined | Promise<string | undefined>]>,
+): Promise<[SettingSource, string] | undefined> {
+  for (const [source, read] of candidates) {
+    const value = await read();
     if (value !== undefined && value.trim() !== '') return [source, value.trim()];
   }
   return undefined;
 }
 
 /** Every setting resolves the same way: flag > environment variable > stored config > default. */
-export function resolveSettings(inputs: SettingInputs): Settings {
-  const apiKey = firstSet([
-    ['flag', inputs.apiKeyFlag],
-    ['env', inputs.env['EZVIDEO_API_KEY']],
-    ['config', inputs.store.get('api-key')],
+export async function resolveSettings(inputs: SettingInputs): Promise<Settings> {
+  const apiKey = await firstSet([
+    ['flag', () => inputs.apiKeyFlag],
+    ['env', () => inputs.env['EZVIDEO_API_KEY']],
+    ['config', () => inputs.store.get('api-key')],
   ]);
-  const baseUrl = firstSet([
-    ['flag', inputs.baseUrlFlag],
-    ['env', inputs.env['EZVIDEO_BASE_URL']],
-    ['config', inputs.store.get('base-url')],
-  ]) ?? ['default', defaultBaseUrl];
+  const baseUrl = (await firstSet([
+    ['flag', () => inputs.baseUrlFlag],
+    ['env', () => inputs.env['EZVIDEO_BASE_URL']],
+    ['config', () => inputs.store.get('base-url')],
+  ])) ?? ['default', defaultBaseUrl];
   return { apiKey: apiKey?.[1], apiKeySource: apiKey?.[0], baseUrl: baseUrl[1], baseUrlSource: baseUrl[0] };
 }
 

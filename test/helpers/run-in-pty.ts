@@ -1,10 +1,6 @@
 import { spawn } from 'node:child_process';
+import { shellQuote } from './download-spawn.js';
 import { binPath, repoRoot } from './run-cli.js';
-
-/** Single-quotes a word for the shell that `script` starts. */
-function shellQuote(word: string): string {
-  return `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Runs the binary under a pseudo-terminal (util-linux `script`), so stdout and stderr are a real

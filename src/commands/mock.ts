@@ -1,0 +1,187 @@
+/**
+ * `ezvideo mock`: runs the local video API simulator until interrupted, so that scripts can be
+ * tried against every server dialect and every failure without spending money.
+ */
+import { usageError } from '../errors.js';
+import { PROFILE_NAMES, parseByteSize, startMockServer } from '../mock/index.js';
+import type { Faults, MockServer, ProfileName, RecordedRequest } from '../mock/index.js';
+import type { CommandIO } from './io.js';
+import { DEFAULT_GENERATION_SECONDS, DEFAULT_MOCK_PORT } from './mock-flags.js';
+
+/** The flags as commander hands them over: values are still the strings that were typed. */
+export interface MockCommandOptions {
+  port?: string;
+  host?: string;
+  profile?: string;
+  key?: string;
+  generationTime?: string;
+  transferLimit?: string;
+  seed?: string;
+  json?: boolean;
+  verbose?: boolean;
+  failFirst?: string;
+  failOn?: string;
+  retryAfterFormat?: string;
+  resetAfter?: string;
+  resetSeed?: string;
+  stall?: string;
+  shortBody?: string;
+  chunkedCut?: string;
+  throttle?: string;
+  ignoreRange?: boolean;
+  etagChanges?: boolean;
+  redirect?: boolean | string;
+  brokenStructure?: boolean;
+}
+
+
+export async function runMock(options: MockCommandOptions, io: CommandIO): Promise<number> {
+  const profile = parseProfile(options.profile);
+  const port = options.port === undefined ? DEFAULT_MOCK_PORT : integer('--port', options.port, 0, 65535);
+  const host = options.host ?? '127.0.0.1';
+  const generationSeconds =
+    options.generationTime === undefined ? DEFAULT_GENERATION_SECONDS : seconds('--generation-time', options.generationTime);
+  const faults = parseFaults(options);
+  let server: MockServer;
+  try {
+    server = await startMockServer({
+      port,
+      host,
+      profile,
+      generationTimeMs: generationSeconds * 1000,
+      faults,
+      recordRequests: false,
+      ...(options.key === undefined ? {} : { key: options.key }),
+      ...(options.seed === undefined ? {} : { seed: integer('--seed', options.seed, 0, 2 ** 32 - 1) }),
+      ...(options.transferLimit === undefined
+        ? {}
+        : { transferLimitMs: seconds('--transfer-limit', options.transferLimit) * 1000 }),
+      ...(options.verbose ? { onRequest: (request: RecordedRequest) => io.stderr.write(describe(request)) } : {}),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw usageError(`port ${port} is already in use`, 'choose another with --port, or --port 0 for any free port');
+    if (code === 'EADDRNOTAVAIL') throw usageError(`cannot listen on ${host}`, 'use an address of this machine, e.g. 127.0.0.1');
+    throw error;
+  }
+
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ baseUrl: server.baseUrl, port: server.port, profile })}\n`);
+  } else {
+    io.stdout.write(`ezvideo mock: ${profile} profile listening on ${server.baseUrl}\n`);
+    io.stderr.write(
+      `Try: EZVIDEO_BASE_URL=${server.baseUrl} EZVIDEO_API_KEY=${options.key === undefined ? 'any-key' : '<your --key>'} ` +
+        'ezvideo wait --then-download vid_demo\n' +
+        'Seeded ids: vid_<x> size_<n>[k|m|g]_<x> fail_<x> cancel_<x> expired_<x> never_<x> broken_<x>. Ctrl-C stops.\n',
+    );
+  }
+
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) return resolve();
+    io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  return 0;
+}
+
+function describe(request: RecordedRequest): string {
+  const range = request.range === undefined ? '' : ` range=${request.range}`;
+  const cut = request.cut === undefined ? '' : ` cut=${request.cut}`;
+  const ms = (request.endedAt ?? Date.now()) - request.startedAt;
+  const origin = request.origin === 'second' ? ' (second origin)' : '';
+  return `mock: ${request.method} ${request.path}${origin}${range} -> ${request.status} ${request.bodyBytes} B ${ms} ms${cut}\n`;
+}
+
+function parseProfile(value: string | undefined): ProfileName {
+  if (value === undefined) return 'ideal';
+  const found = PROFILE_NAMES.find((name) => name === value);
+  if (!found) throw usageError(`unknown profile "${value}"`, `use one of: ${PROFILE_NAMES.join(', ')}`);
+  return found;
+}
+
+function parseFaults(options: MockCommandOptions): Faults {
+  const faults: Faults = {};
+  if (options.failFirst !== undefined) {
+    const [count, status, retryAfter, extra] = options.failFirst.split(':');
+    if (count === undefined || status === undefined || extra !== undefined) {
+      throw usageError(`--fail-first "${options.failFirst}" is not <k>:<status>[:<retry-after>]`, 'e.g. --fail-first 2:503:5');
+    }
+    const on = oneOf('--fail-on', options.failOn ?? 'content', ['content', 'status', 'any'] as const);
+    const format = oneOf('--retry-after-format', options.retryAfterFormat ?? 'seconds', ['seconds', 'http-date', 'ms'] as const);
+    faults.failFirst = { count: integer('--fail-first count', count, 1), status: integer('--fail-first status', status, 400, 599), on };
+    if (retryAfter !== undefined) {
+      const delay = seconds('--fail-first retry-after', retryAfter);
+      if (format === 'ms') {
+        faults.failFirst.retryAfterMs = Math.round(delay * 1000);
+      } else {
+        faults.failFirst.retryAfterSeconds = Math.ceil(delay);
+        faults.failFirst.retryAfterFormat = format;
+      }
+    }
+  }
+  if (options.resetAfter !== undefined) {
+    const [bytes, times] = withTimes('--reset-after', options.resetAfter);
+    faults.reset = { afterBytes: byteCount('--reset-after', bytes), ...times };
+  }
+  if (options.resetSeed !== undefined) {
+    const [seed, times] = withTimes('--reset-seed', options.resetSeed);
+    faults.reset = { ...faults.reset, seed: integer('--reset-seed', seed, 0, 2 ** 32 - 1), ...times };
+  }
+  if (options.stall !== undefined) {
+    const [time, after, extra] = options.stall.split(':');
+    if (time === undefined || extra !== undefined) throw usageError(`--stall "${options.stall}" is not <seconds>[:<after-bytes>]`);
+    faults.stall = { seconds: seconds('--stall', time), ...(after === undefined ? {} : { afterBytes: byteCount('--stall', after) }) };
+  }
+  if (options.shortBody !== undefined) {
+    const [bytes, times] = withTimes('--short-body', options.shortBody);
+    faults.shortBody = { missingBytes: byteCount('--short-body', bytes), ...times };
+  }
+  if (options.chunkedCut !== undefined) {
+    const [bytes, times] = withTimes('--chunked-cut', options.chunkedCut);
+    faults.chunkedCut = { atByte: byteCount('--chunked-cut', bytes), ...times };
+  }
+  if (options.throttle !== undefined) {
+    const rate = byteCount('--throttle', options.throttle);
+    if (rate === 0) throw usageError('--throttle must be more than 0 bytes per second');
+    faults.throttle = rate;
+  }
+  if (options.ignoreRange) faults.ignoreRange = true;
+  if (options.etagChanges) faults.etagChanges = true;
+  if (options.brokenStructure) faults.brokenStructure = true;
+  if (options.redirect !== undefined && options.redirect !== false) {
+    faults.redirect =
+      options.redirect === true ? 'second-origin' : oneOf('--redirect', options.redirect, ['second-origin', 'loop', 'file-url'] as const);
+  }
+  return faults;
+}
+
+/** Splits `<value>[:<k>]`, the form of faults that may hit only the first k responses. */
+function withTimes(flag: string, text: string): [string, { times?: number }] {
+  const [value, times, extra] = text.split(':');
+  if (value === undefined || value === '' || extra !== undefined) throw usageError(`${flag} "${text}" is not <value>[:<k>]`);
+  return [value, times === undefined ? {} : { times: integer(`${flag} k`, times, 1) }];
+}
+
+function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) throw usageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function seconds(flag: string, text: string): number {
+  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(value)) throw usageError(`${flag} "${text}" is not a number of seconds`, 'e.g. 10 or 0.5');
+  return value;
+}
+
+function byteCount(flag: string, text: string): number {
+  const value = parseByteSize(text);
+  if (value === undefined) throw usageError(`${flag} "${text}" is not a byte count`, 'e.g. 1000, 64k, 10m or 1g');
+  return value;
+}
+
+function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
+  const found = allowed.find((value) => value === text);
+  if (!found) throw usageError(`${flag} "${text}" is not one of ${allowed.join(', ')}`);
+  return found;
+}

@@ -1,0 +1,198 @@
+/**
+ * The main origin: `POST /v1/videos`, `GET /v1/videos/{id}`, `GET|HEAD /v1/videos/{id}/content`,
+ * answered in the dialect of the running profile, with the faults in force for the task.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveContent } from './content-response.js';
+import type { ActiveFaults } from './fault-rules.js';
+import { failFirstReply } from './fault-replies.js';
+import { jsonReply } from './profile.js';
+import { sendReply } from './reply.js';
+import type { RecordedRequest } from './request-log.js';
+import { isVariant, variantFilename } from './sample-assets.js';
+import type { Variant } from './sample-assets.js';
+import type { SimulatorState } from './simulator-state.js';
+import { hasContent, taskPayload } from './task-payload.js';
+import { viewTask } from './task-store.js';
+
+type Route = { kind: 'create' } | { kind: 'status'; id: string } | { kind: 'content'; id: string };
+
+/** Create bodies are a prompt and a few fields; anything larger is not a real client. */
+const MAX_CREATE_BODY = 1024 * 1024;
+
+export async function handleApiRequest(
+  state: SimulatorState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  record: RecordedRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const { profile } = state;
+  const method = req.method ?? 'GET';
+  const route = matchRoute(method, url.pathname, profile.content.head);
+  if (!route) return sendReply(res, profile.routeNotFound(method, url.pathname));
+  if (!authorized(req, state.key)) return sendReply(res, profile.unauthorized());
+  if (route.kind === 'create') return createTask(state, req, res);
+  record.taskId = route.id;
+  if (route.kind === 'status') return answerStatus(state, route.id, res);
+  return answerContent(state, route.id, req, res, url, record, signal);
+}
+
+function matchRoute(method: string, path: string, headRouted: boolean): Route | undefined {
+  if (path === '/v1/videos' || path === '/v1/videos/') return method === 'POST' ? { kind: 'create' } : undefined;
+  const match = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(path);
+  const segment = match?.[1];
+  if (segment === undefined) return undefined;
+  let id: string;
+  try {
+    id = decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+  if (match?.[2] === undefined) return method === 'GET' ? { kind: 'status', id } : undefined;
+  if (method === 'GET' || (method === 'HEAD' && headRouted)) return { kind: 'content', id };
+  return undefined;
+}
+
+function authorized(req: IncomingMessage, key: string | undefined): boolean {
+  const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
+  const given = match?.[1]?.trim();
+  return given !== undefined && given !== '' && (key === undefined || given === key);
+}
+
+async function createTask(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { profile } = state;
+  const { faults, commit } = state.faults.resolve('', 'create');
+  commit();
+  if (faults.failFirst) return sendReply(res, failFirstReply(faults.failFirst, profile, Date.now()));
+  const text = await readBody(req);
+  if (text === undefined) return sendReply(res, profile.badRequest('Request body too large'));
+  let fields: Record<string, unknown> = {};
+  // Multipart bodies (with an input_reference file) are accepted but not read: the fields
+  // only decorate the video object.
+  if ((req.headers['content-type'] ?? '').includes('json') && text.trim() !== '') {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed === 'object' && parsed !== null) fields = parsed as Record<string, unknown>;
+    } catch {
+      return sendReply(res, profile.badRequest('The request body is not valid JSON'));
+    }
+  }
+  const field = (name: string) => (typeof fields[name] === 'string' ? { [name]: fields[name] as string } : {});
+  const size = typeof fields['size'] === 'string' ? { resolution: fields['size'] } : {};
+  const seconds = typeof fields['seconds'] === 'number' ? { seconds: String(fields['seconds']) } : field('seconds');
+  const task = state.tasks.create({ ...field('prompt'), ...field('model'), ...seconds, ...size });
+  sendReply(res, jsonReply(200, profile.videoObject(viewTask(task, Date.now(), false))));
+}
+
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const part of req as AsyncIterable<Buffer>) {
+    length += part.length;
+    if (length > MAX_CREATE_BODY) return undefined;
+    parts.push(part);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+function answerStatus(state: SimulatorState, id: string, res: ServerResponse): void {
+  const { profile } = state;
+  const { faults, commit } = state.faults.resolve(id, 'status');
+  commit();
+  if (faults.failFirst) return sendReply(res, failFirstReply(faults.failFirst, profile, Date.now()));
+  const task = state.tasks.get(id);
+  if (!task) return sendReply(res, profile.statusNotFound(id));
+  const view = viewTask(task, Date.now(), faults.neverFinish === true);
+  const reply = jsonReply(200, profile.videoObject(view), profile.statusHeaders(view, task.generationTimeMs));
+  // Cut mid-object, as a proxy that drops the end of a response would.
+  if (faults.malformedJson) reply.body = reply.body.slice(0, Math.ceil(reply.body.length / 2));
+  sendReply(res, reply);
+}
+
+async function answerContent(
+  state: SimulatorState,
+  id: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  record: RecordedRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const { profile } = state;
+  const asked = url.searchParams.get('variant') ?? 'video';
+  if (profile.content.variants && !isVariant(asked)) {
+    return sendReply(res, profile.badRequest(`Invalid variant '${asked}': use video, thumbnail or spritesheet`));
+  }
+  const variant: Variant = profile.content.variants && isVariant(asked) ? asked : 'video';
+  const { faults, commit } = state.faults.resolve(id, 'content');
+  if (faults.failFirst) {
+    commit();
+    return sendReply(res, failFirstReply(faults.failFirst, profile, Date.now()));
+  }
+  const task = state.tasks.get(id);
+  if (!task) {
+    commit();
+    return sendReply(res, profile.contentNotFound(id));
+  }
+  const view = viewTask(task, Date.now(), faults.neverFinish === true);
+  if (view.phase !== 'completed' || !hasContent(task)) {
+    commit();
+    return sendReply(res, view.expired ? profile.contentExpired(view) : profile.contentNotReady(view));
+  }
+  if (faults.redirect) return redirect(state, res, url, id, variant, faults);
+  commit();
+  if (faults.etagChanges) task.version++;
+  const payload = taskPayload(task, variant, faults.brokenStructure === true, state.seed);
+  const transferLimitMs = faults.transferLimitMs ?? state.transferLimitMs;
+  const controller = new AbortController();
+  const onClose = () => controller.abort();
+  signal.addEventListener('abort', onClose, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  if (transferLimitMs !== undefined) {
+    timer = setTimeout(() => {
+      if (res.writableFinished) return;
+      record.cut = 'transfer-limit';
+      controller.abort();
+      res.socket?.destroySoon();
+    }, transferLimitMs);
+  }
+  try {
+    await serveContent({
+      req,
+      res,
+      record,
+      payload,
+      filename: variantFilename(variant),
+      support: profile.content,
+      faults,
+      signal: controller.signal,
+    });
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onClose);
+  }
+}
+
+function redirect(
+  state: SimulatorState,
+  res: ServerResponse,
+  url: URL,
+  id: string,
+  variant: Variant,
+  faults: ActiveFaults,
+): void {
+  let location: string;
+  if (faults.redirect === 'file-url') {
+    location = 'file:///etc/passwd';
+  } else if (faults.redirect === 'loop') {
+    const hop = Number(url.searchParams.get('hop') ?? '0') + 1;
+    location = `${url.pathname}?hop=${hop}`;
+  } else {
+    // A signed-URL look-alike: the client must follow it without the Bearer key.
+    location = `${state.secondOriginUrl}/files/${encodeURIComponent(id)}?variant=${variant}&sig=simulated`;
+  }
+  res.writeHead(302, { Location: location, 'Content-Length': '0' });
+  res.end();
+}

@@ -1,0 +1,67 @@
+/**
+ * The misbehaviours the simulator can be told to show, server-wide or per task id. Every
+ * field is optional and independent, so one test can combine several (a throttled body that
+ * also stalls, a 503 before a redirect, ...). Faults that cut a body take `times`: they hit
+ * only the first `times` content responses of each task (counted from the moment the fault
+ * was set), so that a retrying client can eventually succeed; without it they always hit.
+ */
+
+export interface FailFirstFault {
+  /** How many requests of each task are refused; `Infinity` refuses them all. */
+  count: number;
+  /** The HTTP status to answer, typically 429, 500, 502 or 503. */
+  status: number;
+  /** Sends `Retry-After` with this many seconds (in the format below). */
+  retryAfterSeconds?: number;
+  /** `seconds` (default) or `http-date` (the same instant as an IMF-fixdate). */
+  retryAfterFormat?: 'seconds' | 'http-date';
+  /** Sends OpenAI's `retry-after-ms` header. */
+  retryAfterMs?: number;
+  /** `json` (the profile's error shape, default) or `html` (an error page from a proxy). */
+  body?: 'json' | 'html';
+  /** Which calls are refused: `content` (default), `status` or `any` (create included). */
+  on?: 'content' | 'status' | 'any';
+}
+
+export interface Faults {
+  failFirst?: FailFirstFault;
+  /**
+   * Resets the connection (TCP RST) after `afterBytes` bytes of body, or, with `seed`, at a
+   * pseudo-random offset in the body that differs from response to response.
+   */
+  reset?: { afterBytes?: number; seed?: number; times?: number };
+  /** Stops sending for `seconds` after `afterBytes` bytes of body (default: half of it). */
+  stall?: { seconds: number; afterBytes?: number; times?: number };
+  /** Announces the full Content-Length, sends `missingBytes` fewer, closes the connection. */
+  shortBody?: { missingBytes: number; times?: number };
+  /** Sends no Content-Length (chunked) and ends the body cleanly after `atByte` bytes. */
+  chunkedCut?: { atByte: number; times?: number };
+  /** Bytes per second, per connection (parallel range connections each get this much). */
+  throttle?: number;
+  /** Answers 200 with the whole body to ranged requests, still sending Accept-Ranges. */
+  ignoreRange?: boolean;
+  /** Every content response gets a new ETag and Last-Modified and new bytes: a new file. */
+  etagChanges?: boolean;
+  /**
+   * `/content` answers 302: to a second origin (another port) that serves the file and records
+   * what it received, to itself forever, or to a `file:` URL.
+   */
+  redirect?: 'second-origin' | 'loop' | 'file-url';
+  /** The payload keeps its length but its box structure is wrong (as `broken_` ids). */
+  brokenStructure?: boolean;
+  /** The task stays `in_progress` forever (as `never_` ids). */
+  neverFinish?: boolean;
+  /** Status calls answer 200 with a truncated JSON body. */
+  malformedJson?: boolean;
+  /** 206 answers start this many bytes away from the asked start (Content-Range tells so). */
+  rangeStartShift?: number;
+  /**
+   * Content-Length announces this many bytes less than the body that follows (written raw on
+   * the socket, since node's server refuses to exceed Content-Length).
+   */
+  lengthTooShort?: number;
+  /** A filename sent as-is in `Content-Disposition: attachment; filename="..."`. */
+  contentDisposition?: string;
+  /** Cuts each transfer (headers and body) this many ms after the request arrived. */
+  transferLimitMs?: number;
+}

@@ -1,0 +1,18 @@
+/** What the request handlers of both origins share for one running simulator. */
+import type { FaultRules } from './fault-rules.js';
+import type { Profile } from './profile.js';
+import type { TaskStore } from './task-store.js';
+
+export interface SimulatorState {
+  profile: Profile;
+  tasks: TaskStore;
+  faults: FaultRules;
+  /** Seeds the synthetic bytes. */
+  seed: number;
+  /** The only Bearer key accepted, or undefined to accept any non-empty key. */
+  key: string | undefined;
+  /** Whole-transfer limit of `/content` responses, unless a fault sets one. */
+  transferLimitMs: number | undefined;
+  /** Base URL of the redirect target (the second origin). */
+  secondOriginUrl: string;
+}
