@@ -149,6 +149,7 @@ function addDownloadOptions(command: Command): Command {
     .option('--force', 'replace an existing output file', false)
     .option('--skip-existing', 'succeed without downloading when the output file exists', false)
     .addOption(new Option('--concurrency <n>', 'ids downloaded at once').argParser(parsePositiveCount(64)).default(4))
+    .addOption(new Option('--connections <n>', 'connections per file, where the server honours ranges').argParser(parsePositiveCount(16)).default(1))
     .addOption(new Option('--retries <n>', 'retries per id after the first attempt').argParser(parseCount(100)).default(8))
     .addOption(new Option('--max-time <dur>', 'give up on an id after this long (e.g. 30m)').argParser(parsePositiveDuration))
     .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
@@ -180,6 +181,8 @@ function printError(error: unknown, io: CommandIO): number {
 export async function run(argv: readonly string[], io: CommandIO): Promise<number> {
   const secrets: string[] = [];
   redactStream(io.stderr, () => secrets);
+  // stdout too: `--json` lines carry error messages (file bytes with `-o -` are Buffers, untouched).
+  redactStream(io.stdout, () => secrets);
   let exitCode: number = ExitCode.success;
   const withContext = (body: (context: CommandContext) => Promise<number>) => async (command: Command) => {
     const { createContext } = await import('./commands/context.js');

@@ -1,4 +1,5 @@
 import { EzvideoError } from '../errors.js';
+import { redactText } from '../redact.js';
 import { version } from '../version.js';
 import { errorFromResponse } from './classify-response.js';
 import { parseVideo } from './parse-video.js';
@@ -92,6 +93,14 @@ export class VideoApiClient {
     };
   }
 
+  /**
+   * Some gateways quote the token they refused in their error message; that message travels on
+   * into errors, `--json` lines and library callers' logs, so the key is cut out at the source.
+   */
+  #redacted(text: string): string {
+    return redactText(text, [this.#apiKey]);
+  }
+
   /** `GET /v1/videos/{id}`: the task's status. Throws an HttpError for any non-2xx answer. */
   async getVideo(id: string, signal?: AbortSignal): Promise<VideoTask & { pollAfterMs: number | undefined }> {
     const url = this.#url(`v1/videos/${taskIdPathSegment(id)}`);
@@ -101,7 +110,7 @@ export class VideoApiClient {
       headers: this.#headers({ accept: 'application/json' }),
       signal,
     });
-    const text = await readLimited(response);
+    const text = this.#redacted(await readLimited(response));
     if (response.status < 200 || response.status > 299) {
       throw errorFromResponse(`${id}: status`, response.status, response.headers, text);
     }
@@ -140,7 +149,7 @@ export class VideoApiClient {
       signal: request.signal,
     });
     if ((response.status >= 200 && response.status <= 299) || response.status === 416) return response;
-    const text = await readLimited(response);
+    const text = this.#redacted(await readLimited(response));
     throw errorFromResponse(`${id}: ${method} content`, response.status, response.headers, text);
   }
 

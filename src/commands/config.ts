@@ -1,3 +1,4 @@
+import { text } from 'node:stream/consumers';
 import { ExitCode, usageError } from '../errors.js';
 import { configKeys, parseConfigKey } from '../settings/config-store.js';
 import { maskSecret } from '../settings/resolve-settings.js';
@@ -43,7 +44,9 @@ export async function runConfig(action: ConfigAction, args: string[], context: C
     }
     case 'set': {
       const key = parseConfigKey(args[0] ?? '');
-      store.set(key, checkedValue(key, args[1]));
+      // `-` reads the value from stdin, so that a key never sits in shell history or `ps`.
+      const value = args[1] === '-' ? (await text(io.stdin)).split(/\r?\n/)[0] : args[1];
+      store.set(key, checkedValue(key, value));
       break;
     }
     case 'unset':

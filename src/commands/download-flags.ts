@@ -12,6 +12,8 @@ export interface DownloadFlags {
   skipExisting: boolean;
   /** How many ids are downloaded at once. */
   concurrency: number;
+  /** Connections per file (ranges fetched in parallel where the server honours them); default 1. */
+  connections?: number | undefined;
   /** Retries after the first attempt, per id. */
   retries: number;
   /** Overall budget per id, in ms. */

@@ -1,10 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Variant } from '../api/client.js';
 import { downloadVideo, type OutputTarget } from '../core/download.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
-import { toOutputError } from '../core/output-error.js';
+import { makeOutputDir } from '../core/output-dir.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import type { CommandContext } from './context.js';
@@ -51,13 +50,7 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
   return async (id) => {
     try {
       if (flags.dir !== undefined) {
-        const dir = flags.dir;
-        madeDir ??= mkdir(dir, { recursive: true }).then(
-          () => undefined,
-          (error: unknown) => {
-            throw toOutputError(error, dir);
-          },
-        );
+        madeDir ??= makeOutputDir(flags.dir);
         await madeDir;
       }
       const result = await downloadVideo(id, {
@@ -67,6 +60,7 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : 'refuse',
         verify: flags.verify,
         expectedSha256: flags.sha256,
+        connections: flags.connections,
         retry: { ...defaultRetryPolicy, retries: flags.retries },
         maxTimeMs: flags.maxTime,
         signal: context.io.signal,

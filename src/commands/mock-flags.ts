@@ -50,7 +50,7 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
   { flags: '--etag-changes', description: 'serve a new file (new ETag and bytes) on every content request' },
   {
     flags: '--redirect [target]',
-    description: 'redirect /content: second-origin (default, another port), loop or file-url',
+    description: 'redirect /content: second-origin (default, another port), loop, file-url, ftp-url or javascript-url',
   },
   { flags: '--broken-structure', description: 'serve MP4s of the right length whose box structure is broken' },
 ];

@@ -3,7 +3,7 @@
  * tried against every server dialect and every failure without spending money.
  */
 import { usageError } from '../errors.js';
-import { PROFILE_NAMES, parseByteSize, startMockServer } from '../mock/index.js';
+import { PROFILE_NAMES, REDIRECT_TARGETS, parseByteSize, startMockServer } from '../mock/index.js';
 import type { Faults, MockServer, ProfileName, RecordedRequest } from '../mock/index.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_GENERATION_SECONDS, DEFAULT_MOCK_PORT } from './mock-flags.js';
@@ -150,7 +150,7 @@ function parseFaults(options: MockCommandOptions): Faults {
   if (options.brokenStructure) faults.brokenStructure = true;
   if (options.redirect !== undefined && options.redirect !== false) {
     faults.redirect =
-      options.redirect === true ? 'second-origin' : oneOf('--redirect', options.redirect, ['second-origin', 'loop', 'file-url'] as const);
+      options.redirect === true ? 'second-origin' : oneOf('--redirect', options.redirect, REDIRECT_TARGETS);
   }
   return faults;
 }

@@ -5,6 +5,7 @@ import { EzvideoError, usageError } from '../errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { FileDownload } from './file-download.js';
+import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, type LockOwner } from './output-lock.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Sleep } from './sleep.js';
@@ -25,6 +26,11 @@ export interface DownloadOptions {
   /** The structure check before landing (default on). */
   verify?: boolean | undefined;
   expectedSha256?: string | undefined;
+  /**
+   * Connections for one file (default 1). More are used only once the server proved it honours
+   * ranges; any sign that it does not goes back to one.
+   */
+  connections?: number | undefined;
   retry?: RetryPolicy | undefined;
   /** The whole download's time budget. */
   maxTimeMs?: number | undefined;
@@ -84,6 +90,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const { output } = options;
   if (output.kind === 'file') {
     const size = await existingSize(output.path);
+    if (size !== undefined) await removeLeftoversOfLandedRun(output.path, options.lockOwner ?? { pid: 0, isAlive: () => true });
     if (size !== undefined && options.existing === 'skip') {
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
       return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, skipped: true, elapsedMs: 0, verified: 'unchecked' };
@@ -103,6 +110,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
           renameByType: output.renameByType,
           verify: options.verify ?? true,
           expectedSha256: options.expectedSha256,
+          connections: options.connections ?? 1,
           signal: budget.signal,
           emit,
           now,

@@ -5,15 +5,17 @@ import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
-import { pumpBody } from './body-pump.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { brokenFileError, checksumMismatchError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { extensionFor, mediaType } from './file-name.js';
 import { checkFileStructure, type StructureCheck } from './integrity/check-structure.js';
+import { type OpenRange, RangesNotHonouredError, transferRanges } from './multi-range-transfer.js';
 import { toOutputError } from './output-error.js';
 import { ifRangeValidator, type PartState, readPartState, removePartState, writePartState } from './part-state.js';
+import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState, splitRanges } from './range-state.js';
+import { writeBodyAt } from './range-writer.js';
 import { type CutAttempt, repeatedCutMs } from './transfer-cut.js';
 
 export interface FileDownloadSettings {
@@ -28,6 +30,11 @@ export interface FileDownloadSettings {
   signal: AbortSignal | undefined;
   emit: EventSink;
   now: () => number;
+  /**
+   * Connections for one file. More than one only once the server proved it honours ranges (a 206
+   * with the asked Content-Range, a known size and a strong ETag); otherwise one.
+   */
+  connections: number;
 }
 
 const expectedTypes: Record<Variant, string> = {
@@ -40,16 +47,34 @@ function formatSeconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
 }
 
+/** Ranges smaller than this are not worth a connection of their own. */
+const minRangeBytes = 1024 * 1024;
+/** Progress events are emitted at most this often. */
+const progressEveryMs = 100;
+
+/** An answer that proved ranges work, with what it covers and the size of the whole file. */
+interface Transfer {
+  response: HttpResponse;
+  total: number | undefined;
+  /** A 206 whose Content-Range runs from where we are to the end of a file of known size. */
+  rangesProven: boolean;
+}
+
 /**
  * One file's download: `<out>.part` plus `<out>.part.json` (the PartState) beside it, every
  * attempt resuming from the bytes on disk when the server proves it can (a 206 whose
  * Content-Range starts where we are and whose total is the one recorded), restarting from zero
  * otherwise. The finished file is checked (length, structure, checksum), flushed, and renamed
  * into place: the final path never holds anything but a whole file.
+ *
+ * With several connections, an answer that proves ranges work splits the rest of the file into
+ * ranges fetched at once and written in place, their progress kept in `<out>.part.ranges.json`
+ * (RangesState); any sign that ranges are not honoured goes back to one connection.
  */
 export class FileDownload {
   readonly partPath: string;
   readonly statePath: string;
+  readonly rangesPath: string;
   readonly #settings: FileDownloadSettings;
   readonly #url: string;
   #handle: FileHandle | undefined;
@@ -64,11 +89,16 @@ export class FileDownload {
   #attempts = 0;
   #cuts: CutAttempt[] = [];
   #warnedType = false;
+  #connections: number;
+  /** Set while the download is split into ranges (the part file may have holes). */
+  #ranges: RangesState | undefined;
 
   constructor(settings: FileDownloadSettings) {
     this.#settings = settings;
     this.partPath = `${settings.path}.part`;
     this.statePath = `${this.partPath}.json`;
+    this.rangesPath = rangesStatePath(this.partPath);
+    this.#connections = settings.connections;
     this.#url = settings.client.contentUrl(settings.id, settings.variant);
   }
 
@@ -84,7 +114,8 @@ export class FileDownload {
   /** Opens the part file, keeping its bytes only when its state file matches this download. */
   async open(): Promise<void> {
     const state = await readPartState(this.statePath);
-    const partSize = await stat(this.partPath).then(
+    const ranges = await readRangesState(this.rangesPath);
+    let partSize = await stat(this.partPath).then(
       (stats) => (stats.isFile() ? stats.size : undefined),
       () => undefined,
     );
@@ -94,22 +125,48 @@ export class FileDownload {
       partSize > 0 &&
       state.id === this.#settings.id &&
       state.url === this.#url &&
-      (state.totalBytes === undefined || partSize <= state.totalBytes);
+      (state.totalBytes === undefined || partSize <= state.totalBytes) &&
+      (ranges === 'missing' || (ranges !== 'invalid' && ranges.etag === state.etag && ranges.totalBytes === state.totalBytes));
     try {
-      if (trusted) {
+      if (trusted && partSize !== undefined) {
         this.#handle = await open(this.partPath, 'r+');
         this.#state = state;
+        this.#resumed = true;
+        if (typeof ranges === 'object') {
+          const split = clampToFile(ranges, partSize);
+          if (this.#connections > 1) {
+            this.#ranges = split;
+            this.#offset = doneBytes(split.ranges);
+            this.#highWater = this.#offset;
+            return;
+          }
+          partSize = await this.#leaveRanges(split);
+        }
         await this.#hashExisting(partSize);
         this.#offset = partSize;
         this.#highWater = partSize;
-        this.#resumed = true;
       } else {
         await removePartState(this.statePath);
-        this.#handle = await open(this.partPath, 'w');
+        await removeRangesState(this.rangesPath);
+        this.#handle = await open(this.partPath, 'w+');
       }
     } catch (error) {
       throw toOutputError(error, this.partPath);
     }
+  }
+
+  /**
+   * Back to one connection: the part file keeps the bytes in order from zero (a later range's
+   * bytes are dropped), and only then the ranges state goes, so a crash in between leaves a state
+   * that still describes the file. Returns the bytes kept.
+   */
+  async #leaveRanges(split: RangesState): Promise<number> {
+    const kept = contiguousBytes(split.ranges);
+    await this.#handle?.truncate(kept);
+    await removeRangesState(this.rangesPath);
+    this.#ranges = undefined;
+    this.#connections = 1;
+    return kept;
   }
 
   /** A resumed file's sha256 must cover the bytes of earlier runs: read them once. */
@@ -141,6 +198,7 @@ export class FileDownload {
     if (this.#offset > 0) return;
     await rm(this.partPath, { force: true }).catch(() => {});
     await removePartState(this.statePath).catch(() => {});
+    await removeRangesState(this.rangesPath).catch(() => {});
   }
 
   async #restart(reason: string): Promise<void> {
@@ -162,6 +220,9 @@ export class FileDownload {
       headers['range'] = `bytes=${this.#offset}-`;
       const validator = ifRangeValidator(this.#state);
       if (validator !== undefined) headers['if-range'] = validator;
+    } else if (this.#connections > 1) {
+      // The whole file, asked as a range: a 206 to it is the proof that ranges work.
+      headers['range'] = 'bytes=0-';
     }
     return this.#settings.client.openContent(this.#settings.id, {
       variant: this.#settings.variant,
@@ -176,12 +237,24 @@ export class FileDownload {
    * fit), or done (a 416 that confirms we already have everything). Returns undefined in the
    * last case.
    */
-  async #openTransfer(): Promise<{ response: HttpResponse; total: number | undefined } | undefined> {
+  async #openTransfer(): Promise<Transfer | undefined> {
     for (;;) {
       const resuming = this.#offset > 0;
+      const probing = !resuming && this.#connections > 1;
       const response = await this.#request();
       const headers = response.headers;
       const range = parseContentRange(headers['content-range']);
+      if (probing && response.status !== 200) {
+        const whole = response.status === 206 && range?.satisfied === true && range.start === 0 && range.total !== undefined && range.end === range.total - 1;
+        if (whole) {
+          await this.#saveState(this.#stateFrom(headers, range.total));
+          return { response, total: range.total, rangesProven: true };
+        }
+        // An odd answer to `bytes=0-` (a shifted range, a 416 for an empty file): ask plainly.
+        discardBody(response);
+        this.#connections = 1;
+        continue;
+      }
       if (response.status === 416) {
         discardBody(response);
         const total = this.#state?.totalBytes;
@@ -206,7 +279,8 @@ export class FileDownload {
           if (total === undefined && range.total !== undefined && this.#state !== undefined) {
             await this.#saveState({ ...this.#state, totalBytes: range.total });
           }
-          return { response, total: total ?? range.total };
+          const size = total ?? range.total;
+          return { response, total: size, rangesProven: size !== undefined && range.end === size - 1 };
         }
         discardBody(response);
         if (!resuming) {
@@ -222,17 +296,35 @@ export class FileDownload {
         );
       }
       const total = parseContentLength(headers['content-length']);
-      await this.#saveState({
-        version: 1,
-        id: this.#settings.id,
-        url: this.#url,
-        etag: headers['etag'],
-        lastModified: headers['last-modified'],
-        totalBytes: total,
-        contentType: mediaType(headers['content-type']),
-      });
-      return { response, total };
+      await this.#saveState(this.#stateFrom(headers, total));
+      return { response, total, rangesProven: false };
     }
+  }
+
+  #stateFrom(headers: HttpResponse['headers'], total: number | undefined): PartState {
+    return {
+      version: 1,
+      id: this.#settings.id,
+      url: this.#url,
+      etag: headers['etag'],
+      lastModified: headers['last-modified'],
+      totalBytes: total,
+      contentType: mediaType(headers['content-type']),
+    };
+  }
+
+  /**
+   * Splits the rest of the file into ranges when more connections are wanted and the answer
+   * proved they can work: a 206 to the end of a file of known size, under a strong ETag (the
+   * If-Range of every other range; a weak one or a date could let a changed file be spliced).
+   */
+  #planRanges(transfer: Transfer): RangesState | undefined {
+    const etag = this.#state?.etag;
+    const { total } = transfer;
+    if (this.#connections < 2 || !transfer.rangesProven || total === undefined || etag === undefined || etag.startsWith('W/')) return undefined;
+    const count = Math.min(this.#connections, Math.floor((total - this.#offset) / minRangeBytes));
+    if (count < 2) return undefined;
+    return { version: 1, etag, totalBytes: total, ranges: splitRanges(this.#offset, total, count) };
   }
 
   async #saveState(state: PartState): Promise<void> {
@@ -253,52 +345,145 @@ export class FileDownload {
     });
   }
 
-  async #write(chunk: Buffer): Promise<void> {
+  async #writeAt(buffers: Buffer[], position: number): Promise<void> {
     const handle = this.#handle;
     if (handle === undefined) throw new Error('part file is not open');
     try {
-      await handle.write(chunk, 0, chunk.length, this.#offset);
+      await handle.writev(buffers, position);
     } catch (error) {
       throw toOutputError(error, this.partPath);
     }
-    this.#hash.update(chunk);
-    this.#offset += chunk.length;
+  }
+
+  /** Emits `download-progress` at most every `progressEveryMs`, and always when `force`. */
+  #progress(totalBytes: number | undefined): (bytes: number, force?: boolean) => void {
+    const { id, emit, now } = this.#settings;
+    let emittedAt = now();
+    return (bytes, force = false) => {
+      const time = now();
+      if (!force && time - emittedAt < progressEveryMs) return;
+      emittedAt = time;
+      emit({ type: 'download-progress', id, bytes, totalBytes });
+    };
   }
 
   /** One HTTP attempt: request, stream, and on success the whole file's checks and landing. */
   async attempt(): Promise<DownloadResult> {
     this.#attempts += 1;
     this.#advanced = false;
-    const { id } = this.#settings;
-    const startedAt = this.#settings.now();
-    const startOffset = this.#offset;
-    const transfer = await this.#openTransfer();
-    if (transfer !== undefined) {
-      const { response, total } = transfer;
-      const fromZero = this.#offset === 0;
-      this.#checkContentType(this.#state?.contentType);
-      this.#settings.emit({ type: 'download-start', id, path: this.#settings.path, offset: this.#offset, totalBytes: total, attempt: this.#attempts });
-      const progress = (bytes: number): void => {
-        this.#settings.emit({ type: 'download-progress', id, bytes, totalBytes: total });
-      };
-      const offsetAtStart = this.#offset;
-      try {
-        await pumpBody(response.body, (chunk) => this.#write(chunk), (bytes) => progress(offsetAtStart + bytes), this.#settings.now);
-      } catch (error) {
-        this.#noteProgress();
-        if (this.#settings.signal?.aborted) throw this.#settings.signal.reason;
-        const failure = toNetworkError(error, `${id}: download`);
-        if (failure.code === 'network') this.#noteCut(startedAt, fromZero, offsetAtStart, total);
-        throw failure;
+    let first: OpenRange | undefined;
+    for (;;) {
+      if (this.#ranges !== undefined) {
+        if (await this.#transferRanges(this.#ranges, first)) return this.#finishRanges();
+        first = undefined;
+        continue;
       }
-      this.#noteProgress();
-      if (total !== undefined && this.#offset !== total) {
-        this.#noteCut(startedAt, fromZero, offsetAtStart, total);
-        throw new TruncatedTransferError(`${id}: the server sent ${this.#offset} of ${total} bytes and closed the transfer`);
+      const startedAt = this.#settings.now();
+      const startOffset = this.#offset;
+      const transfer = await this.#openTransfer();
+      if (transfer === undefined) {
+        if (startOffset !== this.#offset) throw new Error('a confirmed-complete file changed size');
+        return this.#finish();
       }
-    } else if (startOffset !== this.#offset) {
-      throw new Error('a confirmed-complete file changed size');
+      const ranges = this.#planRanges(transfer);
+      if (ranges !== undefined) {
+        this.#ranges = ranges;
+        first = { index: ranges.ranges.findIndex((range) => range.start === this.#offset), response: transfer.response };
+        continue;
+      }
+      await this.#stream(transfer, startedAt);
+      return this.#finish();
     }
+  }
+
+  /** The single-connection transfer: append the body after the bytes on disk, hashing as it comes. */
+  async #stream({ response, total }: Transfer, startedAt: number): Promise<void> {
+    const { id } = this.#settings;
+    const fromZero = this.#offset === 0;
+    this.#checkContentType(this.#state?.contentType);
+    this.#settings.emit({ type: 'download-start', id, path: this.#settings.path, offset: this.#offset, totalBytes: total, attempt: this.#attempts });
+    const progress = this.#progress(total);
+    const offsetAtStart = this.#offset;
+    try {
+      await writeBodyAt(response.body, {
+        position: offsetAtStart,
+        write: (buffers, position) => this.#writeAt(buffers, position),
+        onData: (chunk) => this.#hash.update(chunk),
+        onWritten: (bytes) => {
+          this.#offset = offsetAtStart + bytes;
+          progress(this.#offset);
+        },
+        now: this.#settings.now,
+      });
+    } catch (error) {
+      progress(this.#offset, true);
+      this.#noteProgress();
+      if (this.#settings.signal?.aborted) throw this.#settings.signal.reason;
+      const failure = toNetworkError(error, `${id}: download`);
+      if (failure.code === 'network') this.#noteCut(startedAt, fromZero, offsetAtStart, total);
+      throw failure;
+    }
+    progress(this.#offset, true);
+    this.#noteProgress();
+    if (total !== undefined && this.#offset !== total) {
+      this.#noteCut(startedAt, fromZero, offsetAtStart, total);
+      throw new TruncatedTransferError(`${id}: the server sent ${this.#offset} of ${total} bytes and closed the transfer`);
+    }
+  }
+
+  /**
+   * One attempt over several connections. Returns false when the server turned out not to
+   * honour ranges: the download then goes on over one connection from the bytes in order.
+   */
+  async #transferRanges(ranges: RangesState, first: OpenRange | undefined): Promise<boolean> {
+    const { id } = this.#settings;
+    this.#checkContentType(this.#state?.contentType);
+    this.#settings.emit({ type: 'download-start', id, path: this.#settings.path, offset: this.#offset, totalBytes: ranges.totalBytes, attempt: this.#attempts });
+    const progress = this.#progress(ranges.totalBytes);
+    try {
+      await transferRanges(ranges, first, {
+        client: this.#settings.client,
+        id,
+        variant: this.#settings.variant,
+        signal: this.#settings.signal,
+        statePath: this.rangesPath,
+        write: (buffers, position) => this.#writeAt(buffers, position),
+        onProgress: (bytes) => {
+          this.#offset = bytes;
+          progress(bytes);
+        },
+        now: this.#settings.now,
+      });
+    } catch (error) {
+      progress(this.#offset, true);
+      this.#noteProgress();
+      if (!(error instanceof RangesNotHonouredError)) throw error;
+      this.#settings.emit({ type: 'download-warning', id, message: `${error.message}; going on over one connection` });
+      try {
+        const kept = await this.#leaveRanges(ranges);
+        this.#hash = createHash('sha256');
+        await this.#hashExisting(kept);
+        this.#offset = kept;
+      } catch (failure) {
+        throw toOutputError(failure, this.partPath);
+      }
+      return false;
+    }
+    progress(this.#offset, true);
+    this.#noteProgress();
+    return true;
+  }
+
+  /** Ranges arrive out of order, so the sha256 of a split download is one read of the finished file. */
+  async #finishRanges(): Promise<DownloadResult> {
+    try {
+      this.#hash = createHash('sha256');
+      await this.#hashExisting(this.#offset);
+      await removeRangesState(this.rangesPath);
+    } catch (error) {
+      throw toOutputError(error, this.partPath);
+    }
+    this.#ranges = undefined;
     return this.#finish();
   }
 

@@ -7,6 +7,7 @@ import { serveContent } from './content-response.js';
 import type { ActiveFaults } from './fault-rules.js';
 import { failFirstReply } from './fault-replies.js';
 import { jsonReply } from './profile.js';
+import type { Reply } from './profile.js';
 import { sendReply } from './reply.js';
 import type { RecordedRequest } from './request-log.js';
 import { isVariant, variantFilename } from './sample-assets.js';
@@ -33,6 +34,9 @@ export async function handleApiRequest(
   const route = matchRoute(method, url.pathname, profile.content.head);
   if (!route) return sendReply(res, profile.routeNotFound(method, url.pathname));
   if (!authorized(req, state.key)) return sendReply(res, profile.unauthorized());
+  if (state.faults.resolve(route.kind === 'create' ? '' : route.id, route.kind).faults.echoAuthorization) {
+    return sendReply(res, echoedAuthorization(req));
+  }
   if (route.kind === 'create') return createTask(state, req, res);
   record.taskId = route.id;
   if (route.kind === 'status') return answerStatus(state, route.id, res);
@@ -59,6 +63,12 @@ function authorized(req: IncomingMessage, key: string | undefined): boolean {
   const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
   const given = match?.[1]?.trim();
   return given !== undefined && given !== '' && (key === undefined || given === key);
+}
+
+/** The echoAuthorization fault's answer: the received header, quoted back in the message. */
+function echoedAuthorization(req: IncomingMessage): Reply {
+  const received = req.headers.authorization ?? '';
+  return jsonReply(401, { error: { message: `Invalid token: ${received}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
 }
 
 async function createTask(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -186,6 +196,10 @@ function redirect(
   let location: string;
   if (faults.redirect === 'file-url') {
     location = 'file:///etc/passwd';
+  } else if (faults.redirect === 'ftp-url') {
+    location = `ftp://127.0.0.1/files/${encodeURIComponent(id)}`;
+  } else if (faults.redirect === 'javascript-url') {
+    location = 'javascript:alert(document.cookie)';
   } else if (faults.redirect === 'loop') {
     const hop = Number(url.searchParams.get('hop') ?? '0') + 1;
     location = `${url.pathname}?hop=${hop}`;

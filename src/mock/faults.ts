@@ -44,9 +44,10 @@ export interface Faults {
   etagChanges?: boolean;
   /**
    * `/content` answers 302: to a second origin (another port) that serves the file and records
-   * what it received, to itself forever, or to a `file:` URL.
+   * what it received, to itself forever, or to a URL of a scheme a downloader must never
+   * follow (`file:`, `ftp:`, `javascript:`).
    */
-  redirect?: 'second-origin' | 'loop' | 'file-url';
+  redirect?: RedirectTarget;
   /** The payload keeps its length but its box structure is wrong (as `broken_` ids). */
   brokenStructure?: boolean;
   /** The task stays `in_progress` forever (as `never_` ids). */
@@ -64,4 +65,13 @@ export interface Faults {
   contentDisposition?: string;
   /** Cuts each transfer (headers and body) this many ms after the request arrived. */
   transferLimitMs?: number;
+  /**
+   * Every call answers 401 with an error message that quotes the Authorization header it
+   * received, as some gateways do ("invalid token: Bearer sk-..."): the client must not
+   * repeat that message with the key in it.
+   */
+  echoAuthorization?: boolean;
 }
+
+export const REDIRECT_TARGETS = ['second-origin', 'loop', 'file-url', 'ftp-url', 'javascript-url'] as const;
+export type RedirectTarget = (typeof REDIRECT_TARGETS)[number];

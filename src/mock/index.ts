@@ -15,4 +15,6 @@ export type { TaskKind } from './seeded-id.js';
 export { parseSeededId } from './seeded-id.js';
 export type { CreateTaskOptions } from './task-store.js';
 export { parseByteSize } from './byte-size.js';
+export { REDIRECT_TARGETS } from './faults.js';
+export type { RedirectTarget } from './faults.js';
 export { MIN_STRUCTURED_SIZE } from './synthetic-mp4.js';

@@ -1,0 +1,21 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { toOutputError } from './output-error.js';
+
+/**
+ * Creates the `--dir` folder and its parents. Node's recursive mkdir reports ENOENT ("the
+ * directory does not exist") for any failure on the way, a read-only file system or a
+ * forbidden parent included, and the user would be told to create a folder that cannot be
+ * created. On that answer the first missing folder is made on its own, which fails with the
+ * real reason (EROFS, EACCES, ENOTDIR).
+ */
+export async function makeOutputDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toOutputError(error, dir);
+    let missing = dir;
+    while (dirname(missing) !== missing && !(await stat(dirname(missing)).then(() => true, () => false))) missing = dirname(missing);
+    throw toOutputError(await mkdir(missing).then(() => error, (reason: unknown) => reason), dir);
+  }
+}

@@ -1,0 +1,166 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { downloadVideo, type DownloadOptions } from '../../src/core/download.js';
+import { readRangesState, rangesStatePath } from '../../src/core/range-state.js';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import {
+  clientFor,
+  contentRequests,
+  eventLog,
+  exists,
+  fastRetry,
+  fileSha256,
+  rangeStart,
+  removeTempDirs,
+  servedSha256,
+  sidecars,
+  tempDir,
+  testKey,
+  waitUntil,
+} from '../helpers/download-sim.js';
+
+const MiB = 1024 * 1024;
+/** A multiple of the simulator's 64 KiB throttle piece, where its reset is always delivered. */
+const cutAt = 11 * 64 * 1024;
+
+after(removeTempDirs);
+
+/** `--connections 4` through the library, against the simulator: every file compared with what it serves. */
+describe('downloadVideo with several connections', () => {
+  let server: MockServer;
+  let dir: string;
+  before(async () => {
+    server = await startMockServer({ profile: 'ideal', key: testKey, seed: 11 });
+    dir = await tempDir();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  const download = (id: string, overrides: Partial<DownloadOptions> = {}) =>
+    downloadVideo(id, {
+      client: clientFor(server),
+      output: { kind: 'file', path: join(dir, `${id}.mp4`), renameByType: false },
+      retry: fastRetry,
+      connections: 4,
+      ...overrides,
+    });
+
+  async function assertLandedClean(id: string, sha256: string | undefined): Promise<void> {
+    const path = join(dir, `${id}.mp4`);
+    assert.equal(sha256, await servedSha256(server, id));
+    assert.equal(await fileSha256(path), sha256);
+    const { part, state, lock } = sidecars(path);
+    for (const sidecar of [part, state, lock, rangesStatePath(part)]) assert.equal(await exists(sidecar), false, `${sidecar} left behind`);
+  }
+
+  it('proves ranges with `bytes=0-`, then fetches the other three ranges with If-Range, in place', async () => {
+    const id = 'size_8m_split';
+    const result = await download(id);
+    await assertLandedClean(id, result.sha256);
+    assert.deepEqual([result.bytes, result.attempts, result.verified], [8 * MiB, 1, 'ok']);
+    const requests = contentRequests(server, id);
+    assert.deepEqual(requests[0] && [requests[0].range, requests[0].status], ['bytes=0-', 206]);
+    assert.deepEqual(
+      requests.slice(1).map((request) => [request.range, request.status]).sort(),
+      [
+        ['bytes=2097152-4194303', 206],
+        ['bytes=4194304-6291455', 206],
+        ['bytes=6291456-8388607', 206],
+      ],
+    );
+  });
+
+  it('a reset on one range: every range resumes where it was, and the file is identical', async () => {
+    const id = 'size_8m_reset';
+    server.setFaults(id, { throttle: 8 * MiB, reset: { afterBytes: cutAt, times: 1 } });
+    const log = eventLog();
+    const result = await download(id, { onEvent: log.sink });
+    await assertLandedClean(id, result.sha256);
+    assert.equal(result.attempts, 2);
+    assert.equal(result.resumed, false, 'nothing came from an earlier run');
+    const requests = contentRequests(server, id);
+    assert.equal(requests[0]?.cut, 'reset');
+    // The first range (0 .. 2 MiB) went on from the byte where it was cut, as a bounded range.
+    assert.ok(
+      requests.some((request) => request.range === `bytes=${cutAt}-${2 * MiB - 1}` && request.status === 206),
+      JSON.stringify(requests.map((request) => request.range)),
+    );
+    // No range started again from its beginning: the bytes already written were kept.
+    const retried = requests.slice(4);
+    for (const request of retried) assert.ok(![0, 2 * MiB, 4 * MiB, 6 * MiB].includes(rangeStart(request)), request.range);
+    assert.equal(log.ofType('download-retry').length, 1);
+  });
+
+  it('a server that stops honouring ranges halfway: back to one connection, restarted cleanly, identical', async () => {
+    const id = 'size_8m_stops';
+    server.setFaults(id, { throttle: 8 * MiB, reset: { afterBytes: cutAt, times: 1 } });
+    const log = eventLog();
+    const result = await download(id, {
+      onEvent: log.sink,
+      // The retry delay is where the server changes its mind: from now on it answers 200.
+      sleep: async () => {
+        server.setFaults(id, { ignoreRange: true });
+      },
+    });
+    await assertLandedClean(id, result.sha256);
+    const warnings = log.ofType('download-warning').map((event) => event.message);
+    assert.ok(warnings.some((message) => /the server answered 200 with the whole file; going on over one connection/.test(message)), warnings.join('\n'));
+    const last = contentRequests(server, id).at(-1);
+    assert.equal(last?.status, 200, 'the single connection took the whole file');
+  });
+
+  it('interrupted, then resumed with the same connections: each range goes on from its recorded progress', async () => {
+    const id = 'size_8m_resume';
+    const path = join(dir, `${id}.mp4`);
+    const rangesPath = rangesStatePath(sidecars(path).part);
+    server.setFaults(id, { throttle: 1 * MiB });
+    const controller = new AbortController();
+    const first = download(id, { signal: controller.signal });
+    assert.ok(await waitUntil(() => contentRequests(server, id).length === 4, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    controller.abort(new Error('stop'));
+    await assert.rejects(first);
+    const saved = await readRangesState(rangesPath);
+    assert.ok(typeof saved === 'object', `no ranges state: ${String(saved)}`);
+    assert.ok(saved.ranges.every((range) => range.done > 0 && range.done < range.end - range.start), JSON.stringify(saved.ranges));
+
+    server.setFaults(id, {});
+    const before = contentRequests(server, id).length;
+    const result = await download(id);
+    await assertLandedClean(id, result.sha256);
+    assert.equal(result.resumed, true);
+    const resumed = contentRequests(server, id).slice(before).map((request) => request.range).sort();
+    assert.deepEqual(resumed, saved.ranges.map((range) => `bytes=${range.start + range.done}-${range.end - 1}`).sort());
+  });
+
+  it('resumed with one connection: keeps the bytes in order from zero and goes on from there', async () => {
+    const id = 'size_8m_one';
+    const path = join(dir, `${id}.mp4`);
+    server.setFaults(id, { throttle: 1 * MiB });
+    const controller = new AbortController();
+    const first = download(id, { signal: controller.signal });
+    assert.ok(await waitUntil(() => contentRequests(server, id).length === 4, 5_000));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    controller.abort(new Error('stop'));
+    await assert.rejects(first);
+    const saved = await readRangesState(rangesStatePath(sidecars(path).part));
+    assert.ok(typeof saved === 'object');
+    const contiguous = saved.ranges[0]?.done ?? 0;
+
+    server.setFaults(id, {});
+    const result = await download(id, { connections: 1 });
+    await assertLandedClean(id, result.sha256);
+    const last = contentRequests(server, id).at(-1);
+    assert.deepEqual(last && [last.range, last.status], [`bytes=${contiguous}-`, 206]);
+  });
+
+  it('a server that ignores ranges from the start gets one plain connection', async () => {
+    const id = 'size_4m_ignored';
+    server.setFaults(id, { ignoreRange: true });
+    const result = await download(id);
+    await assertLandedClean(id, result.sha256);
+    assert.deepEqual(contentRequests(server, id).map((request) => [request.range, request.status]), [['bytes=0-', 200]]);
+  });
+});
