@@ -43,6 +43,12 @@ export interface DownloadOptions {
   random?: (() => number) | undefined;
 }
 
+/**
+ * Without a way to tell live processes from dead ones (library callers that pass no
+ * `lockOwner`), a lock is never taken for stale: its error names the file to delete by hand.
+ */
+const lockNeverExpires: LockOwner = { pid: 0, isAlive: () => true };
+
 /** Attempts that moved the file forward are free, but not without end (a server that trickles). */
 const maxFreeAttempts = 100;
 
@@ -88,14 +94,16 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const emit = options.onEvent ?? (() => {});
   const started = now();
   const { output } = options;
+  const lockOwner = options.lockOwner ?? lockNeverExpires;
+  const existing = options.existing ?? 'refuse';
   if (output.kind === 'file') {
     const size = await existingSize(output.path);
-    if (size !== undefined) await removeLeftoversOfLandedRun(output.path, options.lockOwner ?? { pid: 0, isAlive: () => true });
-    if (size !== undefined && options.existing === 'skip') {
+    if (size !== undefined) await removeLeftoversOfLandedRun(output.path, lockOwner);
+    if (size !== undefined && existing === 'skip') {
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
       return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, skipped: true, elapsedMs: 0, verified: 'unchecked' };
     }
-    if (size !== undefined && options.existing !== 'overwrite') {
+    if (size !== undefined && existing !== 'overwrite') {
       throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
     }
   }
@@ -108,6 +116,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
           variant: options.variant,
           path: output.path,
           renameByType: output.renameByType,
+          existing,
           verify: options.verify ?? true,
           expectedSha256: options.expectedSha256,
           connections: options.connections ?? 1,
@@ -116,12 +125,13 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
           now,
         })
       : new StreamDownload({ client: options.client, id, variant: options.variant, stream: output.stream, signal: budget.signal, emit, now });
-  const release =
-    download instanceof FileDownload
-      ? await acquireOutputLock(`${download.partPath}.lock`, output.kind === 'file' ? output.path : '-', options.lockOwner ?? { pid: 0, isAlive: () => true })
-      : async () => {};
+  let release = async (): Promise<void> => {};
   try {
-    if (download instanceof FileDownload) await download.open();
+    // Inside the try: a busy output must still clear the --max-time timer below.
+    if (download instanceof FileDownload) {
+      release = await acquireOutputLock(`${download.partPath}.lock`, download.path, lockOwner);
+      await download.open();
+    }
     const result = await withRetries(() => download.attempt(), {
       policy: options.retry,
       signal: budget.signal,

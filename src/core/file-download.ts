@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
-import { EzvideoError } from '../errors.js';
+import { EzvideoError, usageError } from '../errors.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { brokenFileError, checksumMismatchError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
@@ -16,7 +16,7 @@ import { toOutputError } from './output-error.js';
 import { ifRangeValidator, type PartState, readPartState, removePartState, writePartState } from './part-state.js';
 import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState, splitRanges } from './range-state.js';
 import { writeBodyAt } from './range-writer.js';
-import { type CutAttempt, repeatedCutMs } from './transfer-cut.js';
+import { type CutAttempt, cutsForPattern, repeatedCutMs } from './transfer-cut.js';
 
 export interface FileDownloadSettings {
   client: Pick<VideoApiClient, 'openContent' | 'contentUrl'>;
@@ -25,6 +25,8 @@ export interface FileDownloadSettings {
   path: string;
   /** Default names (`<id>.<ext>`) follow the type the server really sent. */
   renameByType: boolean;
+  /** What to do when the output file already exists. */
+  existing: 'refuse' | 'overwrite' | 'skip';
   verify: boolean;
   expectedSha256: string | undefined;
   signal: AbortSignal | undefined;
@@ -42,6 +44,21 @@ const expectedTypes: Record<Variant, string> = {
   thumbnail: 'image/webp',
   spritesheet: 'image/jpeg',
 };
+
+/** What is left of `buffers` once their first `written` bytes are on disk. */
+function unwritten(buffers: Buffer[], written: number): Buffer[] {
+  let skip = written;
+  const rest: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (skip >= buffer.length) {
+      skip -= buffer.length;
+      continue;
+    }
+    rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+    skip = 0;
+  }
+  return rest;
+}
 
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 1000)} s`;
@@ -89,6 +106,8 @@ export class FileDownload {
   #attempts = 0;
   #cuts: CutAttempt[] = [];
   #warnedType = false;
+  /** This run created the part file (nothing from an earlier run was trusted). */
+  #createdPart = false;
   #connections: number;
   /** Set while the download is split into ranges (the part file may have holes). */
   #ranges: RangesState | undefined;
@@ -100,6 +119,11 @@ export class FileDownload {
     this.rangesPath = rangesStatePath(this.partPath);
     this.#connections = settings.connections;
     this.#url = settings.client.contentUrl(settings.id, settings.variant);
+  }
+
+  /** Where the finished file lands (unless the type sent renames it). */
+  get path(): string {
+    return this.#settings.path;
   }
 
   get attempts(): number {
@@ -149,6 +173,7 @@ export class FileDownload {
         await removePartState(this.statePath);
         await removeRangesState(this.rangesPath);
         this.#handle = await open(this.partPath, 'w+');
+        this.#createdPart = true;
       }
     } catch (error) {
       throw toOutputError(error, this.partPath);
@@ -195,7 +220,11 @@ export class FileDownload {
    */
   async dispose(): Promise<void> {
     await this.close();
-    if (this.#offset > 0) return;
+    // Only an empty part file this run created: one from an earlier run that failed to open or
+    // to hash (EIO, EMFILE) holds resumable bytes although nothing was counted yet, and so does
+    // one whose first write the disk cut short (the bytes that did land are a valid prefix).
+    if (this.#offset > 0 || !this.#createdPart) return;
+    if ((await stat(this.partPath).then((stats) => stats.size, () => 0)) > 0) return;
     await rm(this.partPath, { force: true }).catch(() => {});
     await removePartState(this.statePath).catch(() => {});
     await removeRangesState(this.rangesPath).catch(() => {});
@@ -257,8 +286,10 @@ export class FileDownload {
       }
       if (response.status === 416) {
         discardBody(response);
+        // Without a Range header there is nothing to refuse: restarting would ask the same again.
+        if (!resuming) throw new EzvideoError('server', `${this.#settings.id}: the server answered 416 (range not satisfiable) to a request for the whole file`);
         const total = this.#state?.totalBytes;
-        if (resuming && total === this.#offset && (range === undefined || range.total === total)) return undefined;
+        if (total === this.#offset && (range === undefined || range.total === total)) return undefined;
         await this.#restart(`${this.#settings.id}: the server refused to continue at byte ${this.#offset} (416)`);
         continue;
       }
@@ -345,11 +376,23 @@ export class FileDownload {
     });
   }
 
+  /**
+   * Writes every byte or fails. A write may take fewer bytes than offered (a disk filling up,
+   * a file-size limit): the rest is offered again, which then fails with the real reason
+   * (ENOSPC, EFBIG) instead of counting bytes that never reached the disk.
+   */
   async #writeAt(buffers: Buffer[], position: number): Promise<void> {
     const handle = this.#handle;
     if (handle === undefined) throw new Error('part file is not open');
+    let pending = buffers;
+    let at = position;
     try {
-      await handle.writev(buffers, position);
+      while (pending.length > 0) {
+        const { bytesWritten } = await handle.writev(pending, at);
+        if (bytesWritten === 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
+        at += bytesWritten;
+        pending = unwritten(pending, bytesWritten);
+      }
     } catch (error) {
       throw toOutputError(error, this.partPath);
     }
@@ -379,12 +422,8 @@ export class FileDownload {
         continue;
       }
       const startedAt = this.#settings.now();
-      const startOffset = this.#offset;
       const transfer = await this.#openTransfer();
-      if (transfer === undefined) {
-        if (startOffset !== this.#offset) throw new Error('a confirmed-complete file changed size');
-        return this.#finish();
-      }
+      if (transfer === undefined) return this.#finish();
       const ranges = this.#planRanges(transfer);
       if (ranges !== undefined) {
         this.#ranges = ranges;
@@ -506,7 +545,7 @@ export class FileDownload {
     // limit once more (a minute each on the default gateway) before failing the same way.
     throw new EzvideoError(
       'server',
-      `${this.#settings.id}: the transfer was cut after about ${formatSeconds(limitMs)} on each of the last ${this.#cuts.length > 3 ? 3 : this.#cuts.length} attempts, and the server ignores Range, so every retry starts again from zero: the server (or a proxy in front of it) limits each transfer to about ${formatSeconds(limitMs)}${needed}`,
+      `${this.#settings.id}: the transfer was cut after about ${formatSeconds(limitMs)} on each of the last ${cutsForPattern} attempts, and the server ignores Range, so every retry starts again from zero: the server (or a proxy in front of it) limits each transfer to about ${formatSeconds(limitMs)}${needed}`,
       { hint: 'Retrying cannot help: download over a faster link, or ask the provider to raise the limit or to support Range.' },
     );
   }
@@ -514,6 +553,7 @@ export class FileDownload {
   async #finish(): Promise<DownloadResult> {
     const { id, emit } = this.#settings;
     const contentType = this.#state?.contentType;
+    await this.#checkSizeOnDisk();
     const check = await this.#checkStructure(contentType);
     const sha256 = this.#hash.copy().digest('hex');
     const expected = this.#settings.expectedSha256?.toLowerCase();
@@ -522,6 +562,11 @@ export class FileDownload {
       throw checksumMismatchError(id, expected, sha256);
     }
     const finalPath = this.#finalPath(contentType);
+    if (finalPath !== this.#settings.path && (await this.#keepsExisting(finalPath))) {
+      await this.#discard();
+      emit({ type: 'download-done', id, path: finalPath, bytes: 0, skipped: true });
+      return { ...this.#result(finalPath, undefined, check), skipped: true };
+    }
     try {
       await this.#handle?.sync();
       await this.close();
@@ -531,11 +576,15 @@ export class FileDownload {
     }
     await removePartState(this.statePath);
     emit({ type: 'download-done', id, path: finalPath, bytes: this.#offset, skipped: false });
+    return this.#result(finalPath, sha256, check);
+  }
+
+  #result(path: string, sha256: string | undefined, check: StructureCheck): DownloadResult {
     return {
-      id,
-      path: finalPath,
+      id: this.#settings.id,
+      path,
       bytes: this.#offset,
-      contentType,
+      contentType: this.#state?.contentType,
       sha256,
       attempts: this.#attempts,
       resumed: this.#resumed,
@@ -543,6 +592,28 @@ export class FileDownload {
       elapsedMs: 0,
       verified: !check.checked ? 'unchecked' : check.ok ? 'ok' : 'failed',
     };
+  }
+
+  /** The bytes counted must be the bytes on disk, whatever a write or a crash did in between. */
+  async #checkSizeOnDisk(): Promise<void> {
+    const size = (await this.#handle?.stat())?.size;
+    if (size !== this.#offset) {
+      throw new EzvideoError('output', `${this.#settings.id}: ${this.partPath} holds ${size ?? 0} bytes where ${this.#offset} were written`, {
+        hint: 'Run the same command again: it starts the file over.',
+      });
+    }
+  }
+
+  /**
+   * The default name follows the type the server sent, so the file that lands may be another
+   * one than the name checked before the download (`<id>.mp4` where `<id>.webp` was asked):
+   * the same rule applies to it. Returns true when an existing file there is to be kept.
+   */
+  async #keepsExisting(finalPath: string): Promise<boolean> {
+    const exists = await stat(finalPath).then(() => true, () => false);
+    if (!exists || this.#settings.existing === 'overwrite') return false;
+    if (this.#settings.existing === 'skip') return true;
+    throw usageError(`${finalPath} already exists (the server sent another type than the name asked for)`, 'Use --force to replace it, or --skip-existing to keep it.');
   }
 
   /**

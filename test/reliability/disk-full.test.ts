@@ -70,6 +70,18 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
     await fillThenResume(id, path, () => runShell(command), () => {}, /error: cannot write .*out\.mp4\.part: file too large for this file system or limit \(EFBIG\)/, /hint: Free some space or raise the limit/);
   });
 
+  // A write the limit cuts short is counted as it really is: with nothing after it to fail, a
+  // short last write once let a half file land (with --no-verify nothing else looks at it).
+  it('a file-size limit hit by the last write, with --no-verify: still exit 9, nothing lands', async () => {
+    const id = 'size_1m_lastwrite';
+    const path = join(await tempDir(), 'out.mp4');
+    const command = `ulimit -f 512; exec ${[process.execPath, binPath, 'download', id, '-o', path, '--progress', 'none', '--no-verify'].map(shellQuote).join(' ')}`;
+    const run = await runShell(command);
+    assert.equal(run.code, 9, run.stderr);
+    assert.match(run.stderr, /\((EFBIG|ENOSPC)\)/);
+    assert.equal(await exists(path), false, 'nothing at the final path');
+  });
+
   it('a full file system (a 1 MiB tmpfs, where mounting is permitted): ENOSPC', async (context) => {
     const dir = await tempDir();
     const mounted = await mountTmpfs(join(dir, 'small'), '1m');
