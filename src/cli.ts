@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { CommandIO } from './commands/io.js';
@@ -219,6 +220,9 @@ function isProcessAlive(pid: number): boolean {
 /** The executable's entry: wires `process` to `run`, the only place that touches it. */
 export function main(argv: readonly string[]): void {
   const controller = new AbortController();
+  // Every download, connection and wait listens on this one signal for Ctrl-C: 16 ids with 2
+  // connections each are far more than the 10 listeners after which Node warns of a leak.
+  setMaxListeners(0, controller.signal);
   let interruptedAt = 0;
   const interrupt = (signal: 'SIGINT' | 'SIGTERM'): void => {
     const exitCode = signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm;
@@ -236,8 +240,13 @@ export function main(argv: readonly string[]): void {
   process.on('SIGINT', () => interrupt('SIGINT'));
   process.on('SIGTERM', () => interrupt('SIGTERM'));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away (`ezvideo ... | head`): nothing more to say to it.
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.success);
+    // The reader went away: with `-o -` the file is unfinished, so this is an output error (9).
+    // `ezvideo head x | head -1` or `--json | head -1` closing early land here too; exiting 9
+    // there as well is consistent (curl exits 23, its write error, in the same case).
+    if (error.code === 'EPIPE') {
+      process.stderr.write('error: stdout was closed by the reader (EPIPE)\n');
+      process.exit(ExitCode.output);
+    }
   });
   const io: CommandIO = {
     stdout: process.stdout,

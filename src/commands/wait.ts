@@ -102,15 +102,21 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
   const limit = createLimiter(flags.concurrency);
   const downloads: Array<Promise<void>> = [];
+  let downloadFailure: { error: unknown } | undefined;
   const onOutcome = (wait: WaitOutcome): void => {
     if (download === undefined || wait.exitCode !== ExitCode.success) {
       end(fromWait(wait));
       return;
     }
+    // The failure (a bug, or an interruption) is caught here, as it happens, and rethrown once
+    // the wait is over: a rejection left without a handler until then would be reported by Node
+    // itself, past the CLI's error printing and redaction.
     downloads.push(
-      limit(() => download(wait.id)).then((outcome) =>
-        end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }),
-      ),
+      limit(() => download(wait.id))
+        .then((outcome) => end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }))
+        .catch((error: unknown) => {
+          downloadFailure ??= { error };
+        }),
     );
   };
 
@@ -128,10 +134,9 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
     );
     const waitFailure = await waited;
     // Downloads already running finish (or, when interrupted, stop at a resumable point) first.
-    const settled = await Promise.allSettled(downloads);
+    await Promise.all(downloads);
     if (waitFailure !== undefined) throw waitFailure.error;
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed !== undefined) throw failed.reason;
+    if (downloadFailure !== undefined) throw downloadFailure.error;
   } finally {
     reporter.close();
   }

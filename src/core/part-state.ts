@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { removeJsonFile, writeJsonAtomically } from './json-file.js';
 
 /**
  * What is known about the partial file beside it (`<out>.part.json`), so that a later run can
@@ -27,15 +28,12 @@ export async function readPartState(path: string): Promise<PartState | undefined
   }
 }
 
-/** Written to a temporary name and renamed, so a crash never leaves a half-written state file. */
 export async function writePartState(path: string, state: PartState): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await writeFile(temporary, JSON.stringify(state));
-  await rename(temporary, path);
+  await writeJsonAtomically(path, state);
 }
 
 export async function removePartState(path: string): Promise<void> {
-  await rm(path, { force: true });
+  await removeJsonFile(path);
 }
 
 /** The validator for If-Range: a strong ETag, else Last-Modified (RFC 9110 forbids weak ETags there). */

@@ -1,4 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { removeJsonFile, writeJsonAtomically } from './json-file.js';
 
 /** One byte range of a multi-connection download: `[start, end)`, of which `done` bytes are on disk. */
 export interface RangeProgress {
@@ -66,15 +67,12 @@ export async function readRangesState(path: string): Promise<RangesState | 'miss
   }
 }
 
-/** Written to a temporary name and renamed, so a crash never leaves a half-written state. */
 export async function writeRangesState(path: string, state: RangesState): Promise<void> {
-  const temporary = `${path}.tmp`;
-  await writeFile(temporary, JSON.stringify(state));
-  await rename(temporary, path);
+  await writeJsonAtomically(path, state);
 }
 
 export async function removeRangesState(path: string): Promise<void> {
-  await rm(path, { force: true });
+  await removeJsonFile(path);
 }
 
 /**

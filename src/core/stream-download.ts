@@ -11,6 +11,7 @@ import { TruncatedTransferError } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { mediaType } from './file-name.js';
+import { ifRangeValidator } from './part-state.js';
 
 export interface StreamDownloadSettings {
   client: Pick<VideoApiClient, 'openContent'>;
@@ -32,6 +33,7 @@ export class StreamDownload {
   readonly #hash = createHash('sha256');
   #offset = 0;
   #etag: string | undefined;
+  #lastModified: string | undefined;
   #total: number | undefined;
   #contentType: string | undefined;
   #attempts = 0;
@@ -63,20 +65,29 @@ export class StreamDownload {
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
     if (this.#offset > 0) {
       headers['range'] = `bytes=${this.#offset}-`;
-      if (this.#etag !== undefined && !this.#etag.startsWith('W/')) headers['if-range'] = this.#etag;
+      const validator = ifRangeValidator({ etag: this.#etag, lastModified: this.#lastModified });
+      if (validator !== undefined) headers['if-range'] = validator;
     }
     const response = await client.openContent(id, { variant, headers, signal });
     if (this.#offset > 0) {
       const range = parseContentRange(response.headers['content-range']);
-      const continues = response.status === 206 && range?.satisfied === true && range.start === this.#offset && range.total === this.#total;
+      const etag = response.headers['etag'];
+      // A weak ETag cannot go in If-Range, so a server may answer a 206 of a file that changed
+      // meanwhile; its ETag (weak or strong) differing from the first one tells.
+      const sameFile = etag === undefined || this.#etag === undefined || etag === this.#etag;
+      const continues =
+        response.status === 206 && range?.satisfied === true && range.start === this.#offset && range.total === this.#total && sameFile;
       if (!continues) {
         discardBody(response);
-        throw new EzvideoError('network', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (no usable Range support)`, {
+        // 'server', not 'network': not retried, since another request cannot continue either;
+        // it would only fetch the whole file again for nothing.
+        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${sameFile ? 'no usable Range support' : 'the file changed on the server'})`, {
           hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
         });
       }
     } else {
       this.#etag = response.headers['etag'];
+      this.#lastModified = response.headers['last-modified'];
       this.#total = parseContentLength(response.headers['content-length']);
       this.#contentType = mediaType(response.headers['content-type']);
     }

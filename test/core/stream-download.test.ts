@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { PassThrough, Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { after, before, describe, it } from 'node:test';
+import type { ContentRequest } from '../../src/api/client.js';
+import type { HttpResponse } from '../../src/api/transport.js';
+import { downloadVideo } from '../../src/core/download.js';
+import { EzvideoError, ExitCode } from '../../src/errors.js';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { clientFor, contentRequests, fastRetry, testKey } from '../helpers/download-sim.js';
+
+const MiB = 1024 * 1024;
+/** Throttled, and on a 64 KiB throttle piece, so the client has read every byte before the reset. */
+const cutAt = 2 * 64 * 1024;
+
+/** A stream standing in for stdout, and what reached it. */
+function stdoutStandIn(): { stream: PassThrough; bytes: () => Buffer } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, bytes: () => Buffer.concat(chunks) };
+}
+
+const cannotContinue = (error: unknown): boolean =>
+  error instanceof EzvideoError && error.code === 'server' && error.exitCode === ExitCode.network && /cannot continue it/.test(error.message);
+
+describe('-o - (a stream that cannot be rewound) against the simulator', () => {
+  let server: MockServer;
+  before(async () => {
+    server = await startMockServer({ profile: 'ideal', key: testKey, seed: 11 });
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('a resume answered with a full 200 ends at once: exit 8 after 2 content requests, not one per retry', async () => {
+    const id = 'size_1m_noresume';
+    server.setFaults(id, { reset: { afterBytes: cutAt }, ignoreRange: true, throttle: 4 * MiB });
+    const out = stdoutStandIn();
+    await assert.rejects(downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: out.stream }, retry: fastRetry }), cannotContinue);
+    assert.equal(contentRequests(server, id).length, 2);
+    assert.equal(out.bytes().length, cutAt, 'the start was never sent twice');
+  });
+
+  it('a file that changed between attempts (etagChanges) is never spliced in: exit 8, stdout a prefix of the first version', async () => {
+    const id = 'size_1m_changing';
+    // A twin simulator (same seed) serves the same first version: what stdout may hold a prefix of.
+    const twin = await startMockServer({ profile: 'ideal', key: testKey, seed: 11 });
+    twin.setFaults(id, { etagChanges: true });
+    const firstVersion = await buffer((await clientFor(twin).openContent(id)).body);
+    await twin.close();
+
+    server.setFaults(id, { etagChanges: true, reset: { afterBytes: cutAt, times: 1 }, throttle: 4 * MiB });
+    const out = stdoutStandIn();
+    await assert.rejects(downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: out.stream }, retry: fastRetry }), cannotContinue);
+    const written = out.bytes();
+    assert.equal(written.length, cutAt);
+    assert.ok(written.equals(firstVersion.subarray(0, written.length)), 'stdout holds a prefix of the first version only');
+    assert.equal(contentRequests(server, id).length, 2);
+  });
+});
+
+interface FakeAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+  /** Cut the body (as a connection reset would) after it was sent. */
+  reset: boolean;
+}
+
+/** A client whose content answers are scripted, recording the headers of each request. */
+function scriptedClient(answers: FakeAnswer[]): { client: Parameters<typeof downloadVideo>[1]['client']; requests: Record<string, string>[] } {
+  const requests: Record<string, string>[] = [];
+  const client = {
+    contentUrl: (id: string) => `http://fake.invalid/v1/videos/${id}/content`,
+    openContent: async (_id: string, request: ContentRequest = {}): Promise<HttpResponse> => {
+      requests.push({ ...request.headers });
+      const answer = answers.shift();
+      if (answer === undefined) throw new Error('no more scripted answers');
+      let sent = false;
+      // highWaterMark 0: the next read (and so the cut) only comes once the bytes were taken.
+      const body = new Readable({
+        highWaterMark: 0,
+        read() {
+          if (!sent) {
+            sent = true;
+            this.push(answer.body);
+          } else if (answer.reset) {
+            this.destroy(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }));
+          } else {
+            this.push(null);
+          }
+        },
+      });
+      return { status: answer.status, headers: answer.headers, body: body as HttpResponse['body'], url: new URL('http://fake.invalid/') };
+    },
+  };
+  return { client, requests };
+}
+
+describe('-o - with validators a real server may send', () => {
+  const lastModified = 'Tue, 01 Jan 2030 00:00:00 GMT';
+
+  it('only a weak ETag: the resume asks If-Range with Last-Modified, and a 206 of another ETag is not appended', async () => {
+    const { client, requests } = scriptedClient([
+      { status: 200, headers: { etag: 'W/"v1"', 'last-modified': lastModified, 'content-length': '20' }, body: Buffer.from('AAAAAAAAAA'), reset: true },
+      { status: 206, headers: { etag: 'W/"v2"', 'last-modified': lastModified, 'content-length': '10', 'content-range': 'bytes 10-19/20' }, body: Buffer.from('BBBBBBBBBB'), reset: false },
+    ]);
+    const out = stdoutStandIn();
+    await assert.rejects(downloadVideo('vid_weak', { client, output: { kind: 'stream', stream: out.stream }, retry: fastRetry }), cannotContinue);
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1]?.['range'], 'bytes=10-');
+    assert.equal(requests[1]?.['if-range'], lastModified);
+    assert.equal(out.bytes().toString(), 'AAAAAAAAAA');
+  });
+
+  it('the same validators on the 206: the transfer continues and stdout gets every byte once', async () => {
+    const { client, requests } = scriptedClient([
+      { status: 200, headers: { etag: '"v1"', 'content-length': '20' }, body: Buffer.from('AAAAAAAAAA'), reset: true },
+      { status: 206, headers: { etag: '"v1"', 'content-length': '10', 'content-range': 'bytes 10-19/20' }, body: Buffer.from('BBBBBBBBBB'), reset: false },
+    ]);
+    const out = stdoutStandIn();
+    const result = await downloadVideo('vid_strong', { client, output: { kind: 'stream', stream: out.stream }, retry: fastRetry });
+    assert.equal(requests[1]?.['if-range'], '"v1"');
+    assert.equal(out.bytes().toString(), 'AAAAAAAAAABBBBBBBBBB');
+    assert.equal(result.bytes, 20);
+  });
+});
