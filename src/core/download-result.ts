@@ -20,3 +20,6 @@ export interface DownloadResult {
    */
   verified: 'ok' | 'failed' | 'unchecked';
 }
+
+/** What one engine's attempt returns: the whole run's elapsed time is known only to its caller. */
+export type AttemptResult = Omit<DownloadResult, 'elapsedMs'>;

@@ -145,7 +145,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     });
     return { ...result, elapsedMs: now() - started };
   } catch (error) {
-    const final = budget.signal?.aborted === true ? budget.signal.reason : download.finalError(error);
+    const final = budget.signal?.aborted === true ? budget.signal.reason : download instanceof FileDownload ? download.finalError(error) : error;
     emit({
       type: 'download-failed',
       id,

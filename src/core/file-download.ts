@@ -7,7 +7,7 @@ import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError, usageError } from '../errors.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { brokenFileError, checksumMismatchError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
-import type { DownloadResult } from './download-result.js';
+import type { AttemptResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { extensionFor, mediaType } from './file-name.js';
 import { checkFileStructure, type StructureCheck } from './integrity/check-structure.js';
@@ -411,7 +411,7 @@ export class FileDownload {
   }
 
   /** One HTTP attempt: request, stream, and on success the whole file's checks and landing. */
-  async attempt(): Promise<DownloadResult> {
+  async attempt(): Promise<AttemptResult> {
     this.#attempts += 1;
     this.#advanced = false;
     let first: OpenRange | undefined;
@@ -514,7 +514,7 @@ export class FileDownload {
   }
 
   /** Ranges arrive out of order, so the sha256 of a split download is one read of the finished file. */
-  async #finishRanges(): Promise<DownloadResult> {
+  async #finishRanges(): Promise<AttemptResult> {
     try {
       this.#hash = createHash('sha256');
       await this.#hashExisting(this.#offset);
@@ -550,7 +550,7 @@ export class FileDownload {
     );
   }
 
-  async #finish(): Promise<DownloadResult> {
+  async #finish(): Promise<AttemptResult> {
     const { id, emit } = this.#settings;
     const contentType = this.#state?.contentType;
     await this.#checkSizeOnDisk();
@@ -579,7 +579,7 @@ export class FileDownload {
     return this.#result(finalPath, sha256, check);
   }
 
-  #result(path: string, sha256: string | undefined, check: StructureCheck): DownloadResult {
+  #result(path: string, sha256: string | undefined, check: StructureCheck): AttemptResult {
     return {
       id: this.#settings.id,
       path,
@@ -589,7 +589,6 @@ export class FileDownload {
       attempts: this.#attempts,
       resumed: this.#resumed,
       skipped: false,
-      elapsedMs: 0,
       verified: !check.checked ? 'unchecked' : check.ok ? 'ok' : 'failed',
     };
   }

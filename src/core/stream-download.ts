@@ -8,7 +8,7 @@ import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { TruncatedTransferError } from './download-errors.js';
-import type { DownloadResult } from './download-result.js';
+import type { AttemptResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { mediaType } from './file-name.js';
 import { ifRangeValidator } from './part-state.js';
@@ -58,7 +58,7 @@ export class StreamDownload {
     if (!stream.write(chunk)) await once(stream, 'drain', { signal });
   }
 
-  async attempt(): Promise<DownloadResult> {
+  async attempt(): Promise<AttemptResult> {
     const { id, client, variant, signal, emit, now } = this.#settings;
     this.#attempts += 1;
     this.#advanced = false;
@@ -114,12 +114,7 @@ export class StreamDownload {
       attempts: this.#attempts,
       resumed: false,
       skipped: false,
-      elapsedMs: 0,
       verified: 'unchecked',
     };
-  }
-
-  finalError(error: unknown): unknown {
-    return error;
   }
 }
