@@ -2,30 +2,23 @@ import type { Readable } from 'node:stream';
 
 /**
  * Moves a response body into a sink chunk by chunk, awaiting each write so memory stays flat
- * whatever the size (the sink's own backpressure is the only buffer), and reports the running
- * count at most every `everyMs` so progress costs nothing on the hot path.
+ * whatever the size (the sink's own backpressure is the only buffer). `onProgress` is called for
+ * every chunk and once more, forced, at the end: give it a throttled report (throttleProgress).
  */
 export async function pumpBody(
   body: Readable,
   write: (chunk: Buffer) => Promise<void>,
-  onProgress: (bytes: number) => void,
-  now: () => number,
-  everyMs = 100,
+  onProgress: (bytes: number, force?: boolean) => void,
 ): Promise<number> {
   let bytes = 0;
-  let reportedAt = now();
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       await write(chunk);
       bytes += chunk.length;
-      const time = now();
-      if (time - reportedAt >= everyMs) {
-        reportedAt = time;
-        onProgress(bytes);
-      }
+      onProgress(bytes);
     }
   } finally {
-    onProgress(bytes);
+    onProgress(bytes, true);
   }
   return bytes;
 }

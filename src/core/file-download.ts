@@ -16,6 +16,7 @@ import { toOutputError } from './output-error.js';
 import { ifRangeValidator, type PartState, readPartState, removePartState, writePartState } from './part-state.js';
 import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState, splitRanges } from './range-state.js';
 import { writeBodyAt } from './range-writer.js';
+import { throttleProgress } from './progress-throttle.js';
 import { type CutAttempt, cutsForPattern, repeatedCutMs } from './transfer-cut.js';
 
 export interface FileDownloadSettings {
@@ -66,8 +67,6 @@ function formatSeconds(ms: number): string {
 
 /** Ranges smaller than this are not worth a connection of their own. */
 const minRangeBytes = 1024 * 1024;
-/** Progress events are emitted at most this often. */
-const progressEveryMs = 100;
 
 /** An answer that proved ranges work, with what it covers and the size of the whole file. */
 interface Transfer {
@@ -398,16 +397,10 @@ export class FileDownload {
     }
   }
 
-  /** Emits `download-progress` at most every `progressEveryMs`, and always when `force`. */
+  /** `download-progress`, throttled; `force` for the last count of a transfer. */
   #progress(totalBytes: number | undefined): (bytes: number, force?: boolean) => void {
     const { id, emit, now } = this.#settings;
-    let emittedAt = now();
-    return (bytes, force = false) => {
-      const time = now();
-      if (!force && time - emittedAt < progressEveryMs) return;
-      emittedAt = time;
-      emit({ type: 'download-progress', id, bytes, totalBytes });
-    };
+    return throttleProgress((bytes) => emit({ type: 'download-progress', id, bytes, totalBytes }), now);
   }
 
   /** One HTTP attempt: request, stream, and on success the whole file's checks and landing. */
@@ -622,7 +615,8 @@ export class FileDownload {
    */
   async #checkStructure(contentType: string | undefined): Promise<StructureCheck> {
     const { id, emit } = this.#settings;
-    await this.#handle?.datasync().catch(() => {});
+    // No flush first: the check reads through the page cache, which already holds every byte
+    // written; the file is flushed once, right before the rename, and only if it passed.
     const check = await checkFileStructure(this.partPath, contentType);
     if (check.ok) return check;
     const reason = check.reason ?? 'the structure check failed';

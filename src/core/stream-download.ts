@@ -6,6 +6,7 @@ import { discardBody } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
+import { throttleProgress } from './progress-throttle.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { TruncatedTransferError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
@@ -94,7 +95,8 @@ export class StreamDownload {
     emit({ type: 'download-start', id, path: '-', offset: this.#offset, totalBytes: this.#total, attempt: this.#attempts });
     const before = this.#offset;
     try {
-      await pumpBody(response.body, (chunk) => this.#write(chunk), (bytes) => emit({ type: 'download-progress', id, bytes: before + bytes, totalBytes: this.#total }), now);
+      const progress = throttleProgress((bytes) => emit({ type: 'download-progress', id, bytes: before + bytes, totalBytes: this.#total }), now);
+      await pumpBody(response.body, (chunk) => this.#write(chunk), progress);
     } catch (error) {
       this.#advanced = this.#offset > before;
       if (signal?.aborted) throw signal.reason;
