@@ -7,6 +7,7 @@ import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { flushStream } from './core/flush-stream.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
 import { redactStream } from './redact.js';
 import { version } from './version.js';
@@ -257,8 +258,10 @@ export function main(argv: readonly string[]): void {
     signal: controller.signal,
     lockOwner: { pid: process.pid, isAlive: isProcessAlive },
   };
-  run(argv.slice(2), io).then(
-    (code) => process.exit(code),
-    (error: unknown) => process.exit(printError(error, io)),
-  );
+  // process.exit does not wait for a pipe's queued writes: a lagging reader of `--json` lines
+  // (or of an error message) would miss the tail. A closed pipe is already handled above.
+  const exitAfterFlush = (code: number): void => {
+    void Promise.allSettled([flushStream(process.stdout), flushStream(process.stderr)]).then(() => process.exit(code));
+  };
+  run(argv.slice(2), io).then(exitAfterFlush, (error: unknown) => exitAfterFlush(printError(error, io)));
 }

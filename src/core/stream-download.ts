@@ -6,6 +6,7 @@ import { discardBody } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
+import { flushStream } from './flush-stream.js';
 import { throttleProgress } from './progress-throttle.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { TruncatedTransferError } from './download-errors.js';
@@ -60,7 +61,7 @@ export class StreamDownload {
   }
 
   async attempt(): Promise<AttemptResult> {
-    const { id, client, variant, signal, emit, now } = this.#settings;
+    const { id, client, variant, stream, signal, emit, now } = this.#settings;
     this.#attempts += 1;
     this.#advanced = false;
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
@@ -97,6 +98,8 @@ export class StreamDownload {
     try {
       const progress = throttleProgress((bytes) => emit({ type: 'download-progress', id, bytes: before + bytes, totalBytes: this.#total }), now);
       await pumpBody(response.body, (chunk) => this.#write(chunk), progress);
+      // Done means delivered: the last chunks may still be queued for a slow reader.
+      await flushStream(stream);
     } catch (error) {
       this.#advanced = this.#offset > before;
       if (signal?.aborted) throw signal.reason;

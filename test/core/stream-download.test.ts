@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import type { ContentRequest } from '../../src/api/client.js';
@@ -31,6 +31,26 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
   });
   after(async () => {
     await server.close();
+  });
+
+  it('the download ends only once a slow reader has taken every byte (nothing left queued)', async () => {
+    // Like a pipe to a lagging reader: writes are accepted under a high mark and completed later.
+    // A download that resolved with writes still queued would lose them when the process exits.
+    const id = 'size_1m_slow_reader';
+    let received = 0;
+    const slowReader = new Writable({
+      highWaterMark: 4 * MiB,
+      write(chunk: Buffer, _encoding, done) {
+        setTimeout(() => {
+          received += chunk.length;
+          done();
+        }, 1);
+      },
+    });
+    const result = await downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: slowReader }, retry: fastRetry });
+    assert.equal(slowReader.writableLength, 0, 'nothing still queued');
+    assert.equal(received, MiB);
+    assert.equal(result.bytes, MiB);
   });
 
   it('a resume answered with a full 200 ends at once: exit 8 after 2 content requests, not one per retry', async () => {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { filesIn, removeTempDirs, tempDir, testKey } from '../helpers/download-sim.js';
 import { spawnCli } from '../helpers/download-spawn.js';
-import { cleanEnv, runCli } from '../helpers/run-cli.js';
+import { cleanEnv, repoRoot, runCli } from '../helpers/run-cli.js';
 
 /** What `main` wires to `process` (listeners on the shared signal, stdout errors), seen from outside. */
 describe('the binary and its process', () => {
@@ -33,5 +36,23 @@ describe('the binary and its process', () => {
     assert.equal(ran.code, 9, ran.stderr);
     assert.match(ran.stderr, /^error: stdout was closed by the reader \(EPIPE\)$/m);
     assert.doesNotMatch(ran.stderr, /\n\s+at /, 'no stack');
+  });
+
+  it('--json output larger than a pipe holds, to a reader that lags: every line arrives before the exit', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'a.mp4');
+    await copyFile(join(repoRoot, 'assets', 'sample-video.mp4'), file);
+    const count = 1500;
+    const running = spawnCli(['verify', '--json', ...Array.from({ length: count }, () => file)], { env: cleanEnv() });
+    // The reader takes nothing for a while: what did not fit in the pipe is queued in the process.
+    running.child.stdout.pause();
+    const exited = once(running.child, 'exit');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    running.child.stdout.resume();
+    const ran = await running.done;
+    assert.equal(ran.code, 0, ran.stderr);
+    const lines = ran.stdout.trim().split('\n');
+    assert.equal(lines.length, count);
+    assert.ok(lines.every((line) => (JSON.parse(line) as { ok: boolean }).ok));
   });
 });
