@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { EnvHttpProxyAgent } from './undici-parts.js';
 import { EzvideoError } from '../errors.js';
 import { toNetworkError } from './network-error.js';
 
