@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,12 +23,27 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
+let configRoot: string | undefined;
+
+/**
+ * An empty config directory of its own, for one run. They all live under one folder per test
+ * process, removed when the process exits (a suite makes thousands).
+ */
+export function freshConfigDir(): string {
+  if (configRoot === undefined) {
+    const root = mkdtempSync(join(tmpdir(), 'ezvideo-configs-'));
+    process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+    configRoot = root;
+  }
+  return mkdtempSync(join(configRoot, 'run-'));
+}
+
 /** A clean environment: no key, no CI colours, a config dir of its own. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '',
     HOME: process.env['HOME'] ?? tmpdir(),
-    EZVIDEO_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'ezvideo-config-')),
+    EZVIDEO_CONFIG_DIR: freshConfigDir(),
   };
   for (const [name, value] of Object.entries(extra)) {
     if (value !== undefined) env[name] = value;

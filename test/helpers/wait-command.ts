@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createContext, type GlobalOptions } from '../../src/commands/context.js';
 import { makeIdDownloader } from '../../src/commands/download.js';
 import { runWait, type IdDownloaderFactory, type WaitFlags } from '../../src/commands/wait.js';
 import type { MockServer } from '../../src/mock/index.js';
 import { createMemoryIO, type MemoryIO } from './memory-io.js';
+import { freshConfigDir } from './run-cli.js';
 
 export const defaultWaitFlags: WaitFlags = {
   force: false,
@@ -44,7 +42,7 @@ export async function runWaitCommand(server: MockServer, args: string[], run: Wa
     env: {
       EZVIDEO_API_KEY: run.apiKey ?? 'sk-wait-test',
       EZVIDEO_BASE_URL: server.baseUrl,
-      EZVIDEO_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'ezvideo-wait-config-')),
+      EZVIDEO_CONFIG_DIR: freshConfigDir(),
     },
     stdin: run.stdin,
     stderrIsTTY: run.tty ?? false,
