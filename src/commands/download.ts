@@ -100,7 +100,7 @@ export function batchError<T extends IdOutcome>(outcomes: readonly T[]): Ezvideo
 export async function runDownload(args: string[], flags: DownloadFlags, context: CommandContext): Promise<number> {
   const ids = await readIds(args, flags.input, context.io);
   checkDownloadFlags(flags, ids.length);
-  const reporter = makeReporter(context);
+  const reporter = await makeReporter(context);
   const single = ids.length === 1;
   // One id's failure is printed once, by the CLI with its hint; a batch lists each as it happens.
   const sink: EventSink = (event) => {

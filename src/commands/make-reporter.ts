@@ -4,7 +4,7 @@ import { createReporter, type Reporter } from '../ui/reporter.js';
 import type { CommandContext } from './context.js';
 
 /** The reporter a command's flags and terminal call for (bar, plain lines, or silent). */
-export function makeReporter(context: CommandContext): Reporter {
+export function makeReporter(context: CommandContext): Promise<Reporter> {
   const { io, options } = context;
   return createReporter({
     mode: chooseProgressMode({ progress: options.progress, quiet: options.quiet, isTTY: io.stderrIsTTY, env: io.env }),

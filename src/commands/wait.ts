@@ -91,7 +91,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   const ids = await readIds(args, flags.input, io);
   checkWaitFlags(flags, ids, options.json);
   const client = context.client();
-  const reporter = makeReporter(context);
+  const reporter = await makeReporter(context);
   const ends = new Map<string, IdEnd>();
   const end = (entry: IdEnd): void => {
     ends.set(entry.wait.id, entry);

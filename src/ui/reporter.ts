@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { ChalkInstance } from 'chalk';
 import type { EngineEvent } from '../core/events.js';
-import { createBarReporter } from './bar-reporter.js';
 import { createChalk } from './color.js';
 import type { ColorLevel } from './color.js';
 import { createLineReporter } from './line-reporter.js';
@@ -44,7 +43,11 @@ export interface ReporterContext {
   now: () => number;
 }
 
-export function createReporter(options: ReporterOptions): Reporter {
+/**
+ * Async because bar mode's module (cli-progress, ora and their dependencies: about 48 ms and
+ * 12 MiB here) is loaded only when bars are drawn; piped and CI runs never pay for it.
+ */
+export async function createReporter(options: ReporterOptions): Promise<Reporter> {
   const context: ReporterContext = {
     stream: options.stderr,
     chalk: typeof options.color === 'number' ? createChalk(options.color) : options.color,
@@ -52,8 +55,10 @@ export function createReporter(options: ReporterOptions): Reporter {
     now: options.now ?? Date.now,
   };
   switch (options.mode) {
-    case 'bar':
+    case 'bar': {
+      const { createBarReporter } = await import('./bar-reporter.js');
       return createBarReporter(context);
+    }
     case 'line':
       return createLineReporter(context);
     case 'none':

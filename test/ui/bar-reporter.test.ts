@@ -13,10 +13,10 @@ const FRAME_START = '\x1b[?2026h';
 const FRAME_END = '\x1b[?2026l';
 
 /** cli-progress and ora redraw on timers: mock them so a test moves time instead of sleeping. */
-function setup(t: TestContext, stream = new MemoryStream({ tty: true, columns: 100, rows: 40 })) {
+async function setup(t: TestContext, stream = new MemoryStream({ tty: true, columns: 100, rows: 40 })) {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval', 'Date'] });
   const clock = { now: 0 };
-  const reporter = createReporter({ mode: 'bar', stderr: stream, color: 1, verbose: false, now: () => clock.now });
+  const reporter = await createReporter({ mode: 'bar', stderr: stream, color: 1, verbose: false, now: () => clock.now });
   t.after(() => reporter.close());
   return { reporter, stream, clock };
 }
@@ -32,8 +32,8 @@ function start(reporter: Reporter, id: string, offset: number, totalBytes: numbe
   reporter.event({ type: 'download-start', id, path: `${id}.mp4`, offset, totalBytes, attempt: 1 });
 }
 
-test('a download shows a bar with the id, percent, sizes, speed and ETA', (t) => {
-  const { reporter, stream, clock } = setup(t);
+test('a download shows a bar with the id, percent, sizes, speed and ETA', async (t) => {
+  const { reporter, stream, clock } = await setup(t);
   start(reporter, 'vid_bar', 4 * MiB, 12 * MiB);
   const first = stream.text();
   assert.ok(first.includes('\x1b['), 'drawn with escape codes');
@@ -46,8 +46,8 @@ test('a download shows a bar with the id, percent, sizes, speed and ETA', (t) =>
   assert.match(stripVTControlCharacters(stream.text().slice(first.length)), /vid_bar █+░+  66%  8\.0 MiB\/12\.0 MiB  2\.0 MiB\/s  ETA 2\.0s/);
 });
 
-test('an unknown size shows bytes and speed only', (t) => {
-  const { reporter, stream, clock } = setup(t);
+test('an unknown size shows bytes and speed only', async (t) => {
+  const { reporter, stream, clock } = await setup(t);
   start(reporter, 'vid_u', 0, undefined);
   clock.now = 1000;
   reporter.event({ type: 'download-progress', id: 'vid_u', bytes: 3 * MiB, totalBytes: undefined });
@@ -57,8 +57,8 @@ test('an unknown size shows bytes and speed only', (t) => {
   assert.doesNotMatch(text, /%/);
 });
 
-test('retries and done lines print above the bars, and the bars go when done', (t) => {
-  const { reporter, stream, clock } = setup(t);
+test('retries and done lines print above the bars, and the bars go when done', async (t) => {
+  const { reporter, stream, clock } = await setup(t);
   start(reporter, 'vid_a', 0, 10 * MiB);
   start(reporter, 'vid_b', 0, 10 * MiB);
   reporter.event({ type: 'download-retry', id: 'vid_a', attempt: 1, delayMs: 1500, reason: 'socket hang up' });
@@ -77,8 +77,8 @@ test('retries and done lines print above the bars, and the bars go when done', (
   assert.equal(stream.text().length, length);
 });
 
-test('close() stops a running bar, says where it stopped and leaves the cursor on a fresh line', (t) => {
-  const { reporter, stream } = setup(t);
+test('close() stops a running bar, says where it stopped and leaves the cursor on a fresh line', async (t) => {
+  const { reporter, stream } = await setup(t);
   start(reporter, 'vid_c', 0, 8 * MiB);
   reporter.event({ type: 'download-progress', id: 'vid_c', bytes: 2 * MiB, totalBytes: 8 * MiB });
   reporter.close();
@@ -95,8 +95,8 @@ test('close() stops a running bar, says where it stopped and leaves the cursor o
   assert.ok(stream.text().endsWith('after close\n'));
 });
 
-test('waiting for one id shows a spinner with its status', (t) => {
-  const { reporter, stream } = setup(t);
+test('waiting for one id shows a spinner with its status', async (t) => {
+  const { reporter, stream } = await setup(t);
   reporter.event({ type: 'wait-status', id: 'vid_w', status: 'in_progress', rawStatus: 'IN_PROGRESS', progress: 42 });
   assert.match(lastSpinnerFrame(stream.text()), /^⠋ waiting for vid_w: in_progress \(IN_PROGRESS\) 42%$/);
   reporter.event({ type: 'wait-status', id: 'vid_w', status: 'in_progress', rawStatus: 'IN_PROGRESS', progress: 57 });
@@ -115,8 +115,8 @@ test('waiting for one id shows a spinner with its status', (t) => {
   assert.equal(stream.text(), text);
 });
 
-test('waiting for 50 ids keeps the spinner view to a few lines', (t) => {
-  const { reporter, stream } = setup(t);
+test('waiting for 50 ids keeps the spinner view to a few lines', async (t) => {
+  const { reporter, stream } = await setup(t);
   for (let index = 0; index < 50; index++) {
     const status = index % 4 === 0 ? 'queued' : 'in_progress';
     reporter.event({ type: 'wait-status', id: `vid_${index}`, status, rawStatus: status, progress: status === 'queued' ? undefined : index });
@@ -130,8 +130,8 @@ test('waiting for 50 ids keeps the spinner view to a few lines', (t) => {
   for (const line of lines) assert.ok(line.length <= 100, line);
 });
 
-test('downloads and waits together: one MultiBar with a waiting row, the spinner stopped', (t) => {
-  const { reporter, stream } = setup(t);
+test('downloads and waits together: one MultiBar with a waiting row, the spinner stopped', async (t) => {
+  const { reporter, stream } = await setup(t);
   for (const id of ['vid_1', 'vid_2', 'vid_3']) {
     reporter.event({ type: 'wait-status', id, status: 'in_progress', rawStatus: 'in_progress', progress: 50 });
   }
@@ -155,9 +155,9 @@ test('downloads and waits together: one MultiBar with a waiting row, the spinner
   assert.match(lastSpinnerFrame(stream.text()), /waiting for 2 videos/);
 });
 
-test('bar mode forced onto a stream that is not a terminal still draws', (t) => {
+test('bar mode forced onto a stream that is not a terminal still draws', async (t) => {
   const pipe = new MemoryStream();
-  const { reporter } = setup(t, pipe);
+  const { reporter } = await setup(t, pipe);
   start(reporter, 'vid_p', 0, 10 * MiB);
   reporter.close();
   assert.ok(pipe.text().includes('\x1b['));

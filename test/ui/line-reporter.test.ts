@@ -6,20 +6,20 @@ import { MemoryStream } from '../helpers/memory-io.js';
 
 const MiB = 1024 ** 2;
 
-function setup(options: { verbose?: boolean; color?: 0 | 1 } = {}): {
+async function setup(options: { verbose?: boolean; color?: 0 | 1 } = {}): Promise<{
   reporter: Reporter;
   stream: MemoryStream;
   clock: { now: number };
   lines: () => string[];
-} {
+}> {
   const stream = new MemoryStream();
   const clock = { now: 0 };
-  const reporter = createReporter({ mode: 'line', stderr: stream, color: options.color ?? 0, verbose: options.verbose ?? false, now: () => clock.now });
+  const reporter = await createReporter({ mode: 'line', stderr: stream, color: options.color ?? 0, verbose: options.verbose ?? false, now: () => clock.now });
   return { reporter, stream, clock, lines: () => stream.text().split('\n').filter((line) => line !== '') };
 }
 
-test('a fast download prints about ten progress lines and no escape codes', () => {
-  const { reporter, stream, clock, lines } = setup();
+test('a fast download prints about ten progress lines and no escape codes', async () => {
+  const { reporter, stream, clock, lines } = await setup();
   const total = 100 * MiB;
   reporter.event({ type: 'download-start', id: 'vid_x', path: 'out.mp4', offset: 0, totalBytes: total, attempt: 1 });
   for (let percent = 1; percent <= 100; percent++) {
@@ -42,8 +42,8 @@ test('a fast download prints about ten progress lines and no escape codes', () =
   assert.ok(!stream.bytes().includes(0x1b), 'no escape byte in line mode');
 });
 
-test('a slow download prints a line every 5 seconds', () => {
-  const { reporter, clock, lines } = setup();
+test('a slow download prints a line every 5 seconds', async () => {
+  const { reporter, clock, lines } = await setup();
   const total = 1000 * MiB;
   reporter.event({ type: 'download-start', id: 'vid_slow', path: 'slow.mp4', offset: 0, totalBytes: total, attempt: 1 });
   // 0.1 % per second for 60 s: never a 10 % step, so only the clock decides.
@@ -57,8 +57,8 @@ test('a slow download prints a line every 5 seconds', () => {
   assert.match(progress[11] ?? '', /^vid_slow: 60\.0 MiB of 1000\.0 MiB/);
 });
 
-test('an unknown size prints bytes and speed every 5 seconds, whatever the amount', () => {
-  const { reporter, clock, lines } = setup();
+test('an unknown size prints bytes and speed every 5 seconds, whatever the amount', async () => {
+  const { reporter, clock, lines } = await setup();
   reporter.event({ type: 'download-start', id: 'vid_u', path: 'u.mp4', offset: 0, totalBytes: undefined, attempt: 1 });
   for (let tick = 1; tick <= 100; tick++) {
     clock.now = tick * 100; // 10 s in all, 100 MiB per tick
@@ -71,8 +71,8 @@ test('an unknown size prints bytes and speed every 5 seconds, whatever the amoun
   ]);
 });
 
-test('resume, retry, warning and failure each get a line', () => {
-  const { reporter, clock, lines } = setup();
+test('resume, retry, warning and failure each get a line', async () => {
+  const { reporter, clock, lines } = await setup();
   reporter.event({ type: 'download-start', id: 'vid_r', path: 'r.mp4', offset: 4 * MiB, totalBytes: 12 * MiB, attempt: 1 });
   reporter.event({ type: 'download-warning', id: 'vid_r', message: 'server sent text/html, expected video/mp4' });
   clock.now = 1000;
@@ -91,16 +91,16 @@ test('resume, retry, warning and failure each get a line', () => {
   ]);
 });
 
-test('the done line averages over what this run transferred', () => {
-  const { reporter, clock, lines } = setup();
+test('the done line averages over what this run transferred', async () => {
+  const { reporter, clock, lines } = await setup();
   reporter.event({ type: 'download-start', id: 'vid_a', path: '-', offset: 8 * MiB, totalBytes: 12 * MiB, attempt: 1 });
   clock.now = 2000;
   reporter.event({ type: 'download-done', id: 'vid_a', path: '-', bytes: 12 * MiB, skipped: false });
   assert.equal(lines().at(-1), 'vid_a: saved stdout (12.0 MiB in 2.0s, 2.0 MiB/s)');
 });
 
-test('waits print on status change and on 10 % steps, with the raw status when it differs', () => {
-  const { reporter, clock, lines } = setup();
+test('waits print on status change and on 10 % steps, with the raw status when it differs', async () => {
+  const { reporter, clock, lines } = await setup();
   const status = (progress: number | undefined, rawStatus = 'IN_PROGRESS', s: 'queued' | 'in_progress' = 'in_progress') =>
     reporter.event({ type: 'wait-status', id: 'vid_w', status: s, rawStatus, progress });
   status(undefined, 'queued', 'queued');
@@ -129,20 +129,20 @@ test('waits print on status change and on 10 % steps, with the raw status when i
   ]);
 });
 
-test('info, warn and verbose', () => {
-  const quiet = setup();
+test('info, warn and verbose', async () => {
+  const quiet = await setup();
   quiet.reporter.info('hello');
   quiet.reporter.warn('careful');
   quiet.reporter.verbose('details');
   assert.deepEqual(quiet.lines(), ['hello', 'warning: careful']);
 
-  const loud = setup({ verbose: true });
+  const loud = await setup({ verbose: true });
   loud.reporter.verbose('details');
   assert.deepEqual(loud.lines(), ['details']);
 });
 
-test('line mode colours only when the level says so', () => {
-  const { reporter, stream } = setup({ color: 1 });
+test('line mode colours only when the level says so', async () => {
+  const { reporter, stream } = await setup({ color: 1 });
   reporter.warn('careful');
   assert.equal(stream.text(), '\x1b[33mwarning:\x1b[39m careful\n');
 });

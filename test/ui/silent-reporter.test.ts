@@ -14,9 +14,9 @@ const progressEvents: EngineEvent[] = [
   { type: 'wait-done', id: 'vid_q', status: 'completed', exitCode: 0, message: undefined },
 ];
 
-test('none mode prints nothing for progress events, nor info', () => {
+test('none mode prints nothing for progress events, nor info', async () => {
   const stream = new MemoryStream({ tty: true });
-  const reporter = createReporter({ mode: 'none', stderr: stream, color: 1, verbose: false });
+  const reporter = await createReporter({ mode: 'none', stderr: stream, color: 1, verbose: false });
   for (const event of progressEvents) reporter.event(event);
   reporter.info('saved q.mp4');
   reporter.verbose('GET /v1/videos/vid_q');
@@ -24,9 +24,9 @@ test('none mode prints nothing for progress events, nor info', () => {
   assert.equal(stream.text(), '');
 });
 
-test('none mode still prints warnings, from the command and from the engine', () => {
+test('none mode still prints warnings, from the command and from the engine', async () => {
   const stream = new MemoryStream();
-  const reporter = createReporter({ mode: 'none', stderr: stream, color: 0, verbose: false });
+  const reporter = await createReporter({ mode: 'none', stderr: stream, color: 0, verbose: false });
   reporter.warn('config file is world-readable');
   reporter.event({ type: 'download-warning', id: 'vid_q', message: 'server sent text/html' });
   reporter.event({ type: 'wait-poll-error', id: 'vid_q', message: 'HTTP 502', delayMs: 1000 });
