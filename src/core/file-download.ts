@@ -5,6 +5,7 @@ import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError, usageError } from '../errors.js';
+import { BackgroundFlush } from './background-flush.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { brokenFileError, checksumMismatchError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
@@ -94,6 +95,9 @@ export class FileDownload {
   readonly #settings: FileDownloadSettings;
   readonly #url: string;
   #handle: FileHandle | undefined;
+  readonly #flush = new BackgroundFlush(async () => {
+    await this.#handle?.datasync();
+  });
   #hash: Hash = createHash('sha256');
   /** Bytes on disk in the part file, all of them hashed. */
   #offset = 0;
@@ -207,6 +211,9 @@ export class FileDownload {
   }
 
   async close(): Promise<void> {
+    // Not while a background flush still uses the handle; its error, if any, was reported already
+    // or concerns a file that is not landing.
+    await this.#flush.settle().catch(() => {});
     await this.#handle?.close().catch(() => {});
     this.#handle = undefined;
   }
@@ -391,6 +398,7 @@ export class FileDownload {
         if (bytesWritten === 0) throw Object.assign(new Error('the disk took no more bytes'), { code: 'ENOSPC' });
         at += bytesWritten;
         pending = unwritten(pending, bytesWritten);
+        this.#flush.wrote(bytesWritten);
       }
     } catch (error) {
       throw toOutputError(error, this.partPath);
@@ -561,6 +569,7 @@ export class FileDownload {
       return { ...this.#result(finalPath, undefined, check), skipped: true };
     }
     try {
+      await this.#flush.settle();
       await this.#handle?.sync();
       await this.close();
       await rename(this.partPath, finalPath);
