@@ -7,7 +7,7 @@ import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
-import { flushStream } from './core/flush-stream.js';
+import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
 import { redactStream } from './redact.js';
 import { version } from './version.js';
@@ -244,11 +244,16 @@ export function main(argv: readonly string[]): void {
     // The reader went away: with `-o -` the file is unfinished, so this is an output error (9).
     // `ezvideo head x | head -1` or `--json | head -1` closing early land here too; exiting 9
     // there as well is consistent (curl exits 23, its write error, in the same case).
+    // At once, before the command reports the same failure its own way: one line, not two.
+    // (A line to stderr is written at once, unless its own pipe is full.)
     if (error.code === 'EPIPE') {
       process.stderr.write('error: stdout was closed by the reader (EPIPE)\n');
       process.exit(ExitCode.output);
     }
   });
+  // A stderr whose reader went away (`2>&1 | head -1`) leaves nowhere to report anything; its
+  // error must not crash the process with exit 1 instead of the command's own code.
+  process.stderr.on('error', () => {});
   const io: CommandIO = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -261,7 +266,7 @@ export function main(argv: readonly string[]): void {
   // process.exit does not wait for a pipe's queued writes: a lagging reader of `--json` lines
   // (or of an error message) would miss the tail. A closed pipe is already handled above.
   const exitAfterFlush = (code: number): void => {
-    void Promise.allSettled([flushStream(process.stdout), flushStream(process.stderr)]).then(() => process.exit(code));
+    void Promise.allSettled([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
   };
   run(argv.slice(2), io).then(exitAfterFlush, (error: unknown) => exitAfterFlush(printError(error, io)));
 }

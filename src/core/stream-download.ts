@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
-import { flushStream } from './flush-stream.js';
 import { throttleProgress } from './progress-throttle.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { TruncatedTransferError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { mediaType } from './file-name.js';
+import { toOutputError } from './output-error.js';
 import { ifRangeValidator } from './part-state.js';
+import { drained, flushed } from './writable-waits.js';
 
 export interface StreamDownloadSettings {
   client: Pick<VideoApiClient, 'openContent'>;
@@ -57,7 +57,20 @@ export class StreamDownload {
     const { stream, signal } = this.#settings;
     this.#hash.update(chunk);
     this.#offset += chunk.length;
-    if (!stream.write(chunk)) await once(stream, 'drain', { signal });
+    if (!stream.write(chunk)) await this.#outputWait(drained(stream, signal));
+  }
+
+  /**
+   * The output failing (its reader went away) is an output error: exit 9, and not retried,
+   * since a retry would only write to the same dead stream. An abort stays what it is.
+   */
+  async #outputWait(waiting: Promise<void>): Promise<void> {
+    try {
+      await waiting;
+    } catch (error) {
+      if (this.#settings.signal?.aborted) throw error;
+      throw toOutputError(error, 'stdout');
+    }
   }
 
   async attempt(): Promise<AttemptResult> {
@@ -99,7 +112,7 @@ export class StreamDownload {
       const progress = throttleProgress((bytes) => emit({ type: 'download-progress', id, bytes: before + bytes, totalBytes: this.#total }), now);
       await pumpBody(response.body, (chunk) => this.#write(chunk), progress);
       // Done means delivered: the last chunks may still be queued for a slow reader.
-      await flushStream(stream);
+      await this.#outputWait(flushed(stream, signal));
     } catch (error) {
       this.#advanced = this.#offset > before;
       if (signal?.aborted) throw signal.reason;

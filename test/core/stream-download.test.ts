@@ -53,6 +53,36 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
     assert.equal(result.bytes, MiB);
   });
 
+  it('an output that closes mid-download (its reader went away): exit 9 at once, not retried, no hang', async () => {
+    const id = 'size_4m_closed_reader';
+    let received = 0;
+    const closingReader = new Writable({
+      highWaterMark: 64 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        received += chunk.length;
+        // Like a pipe whose reader exited: the stream is gone, without an error of its own.
+        if (received >= MiB) this.destroy();
+        else done();
+      },
+    });
+    await assert.rejects(
+      downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: closingReader }, retry: fastRetry }),
+      (error: unknown) => error instanceof EzvideoError && error.code === 'output' && error.exitCode === ExitCode.output && /stdout/.test(error.message),
+    );
+    assert.equal(contentRequests(server, id).length, 1, 'a dead output is not retried');
+  });
+
+  it('an abort while the reader takes nothing ends the download at once', async () => {
+    const id = 'size_4m_stalled_reader';
+    const stalledReader = new Writable({ highWaterMark: 64 * 1024, write() {} });
+    const controller = new AbortController();
+    const reason = new Error('stopped by the test');
+    const running = downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: stalledReader }, retry: fastRetry, signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort(reason);
+    await assert.rejects(running, (error: unknown) => error === reason);
+  });
+
   it('a resume answered with a full 200 ends at once: exit 8 after 2 content requests, not one per retry', async () => {
     const id = 'size_1m_noresume';
     server.setFaults(id, { reset: { afterBytes: cutAt }, ignoreRange: true, throttle: 4 * MiB });

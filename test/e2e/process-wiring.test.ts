@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
-import { filesIn, removeTempDirs, tempDir, testKey } from '../helpers/download-sim.js';
+import { filesIn, removeTempDirs, tempDir, testKey, waitUntil } from '../helpers/download-sim.js';
 import { spawnCli } from '../helpers/download-spawn.js';
 import { cleanEnv, repoRoot, runCli } from '../helpers/run-cli.js';
 
@@ -43,16 +42,19 @@ describe('the binary and its process', () => {
     const file = join(dir, 'a.mp4');
     await copyFile(join(repoRoot, 'assets', 'sample-video.mp4'), file);
     const count = 1500;
-    const running = spawnCli(['verify', '--json', ...Array.from({ length: count }, () => file)], { env: cleanEnv() });
-    // The reader takes nothing for a while: what did not fit in the pipe is queued in the process.
+    // The missing file last: its summary on stderr comes after every stdout line was written.
+    const args = ['verify', '--json', ...Array.from({ length: count }, () => file), join(dir, 'missing.mp4')];
+    const running = spawnCli(args, { env: cleanEnv() });
+    // The reader takes nothing meanwhile: what did not fit in the pipe is queued in the process.
     running.child.stdout.pause();
-    const exited = once(running.child, 'exit');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1500))]);
+    assert.ok(await waitUntil(() => /failed verification/.test(running.stderr()), 30_000), running.stderr());
+    // Time enough for a process that does not wait for its queued output to be gone already.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     running.child.stdout.resume();
     const ran = await running.done;
-    assert.equal(ran.code, 0, ran.stderr);
-    const lines = ran.stdout.trim().split('\n');
-    assert.equal(lines.length, count);
-    assert.ok(lines.every((line) => (JSON.parse(line) as { ok: boolean }).ok));
+    assert.equal(ran.code, 9, ran.stderr);
+    const results = ran.stdout.trim().split('\n').map((line) => JSON.parse(line) as { ok: boolean });
+    assert.equal(results.length, count + 1);
+    assert.equal(results.filter((result) => result.ok).length, count);
   });
 });
