@@ -106,8 +106,8 @@ export async function runDownload(args: string[], flags: DownloadFlags, context:
   const sink: EventSink = (event) => {
     if (!(single && event.type === 'download-failed')) reporter.event(event);
   };
-  const download = makeIdDownloader(flags, context, sink);
   try {
+    const download = makeIdDownloader(flags, context, sink);
     const outcomes = await runPool(ids, flags.output === '-' ? 1 : flags.concurrency, async (id) => {
       const outcome = await download(id);
       if (context.options.json) context.io.stdout.write(`${outcomeJson(outcome)}\n`);

@@ -99,28 +99,28 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   };
   const fromWait = (wait: WaitOutcome): IdEnd => ({ wait, download: undefined, exitCode: wait.exitCode, message: wait.message, hint: wait.hint });
 
-  const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
-  const limit = createLimiter(flags.concurrency);
-  const downloads: Array<Promise<void>> = [];
-  let downloadFailure: { error: unknown } | undefined;
-  const onOutcome = (wait: WaitOutcome): void => {
-    if (download === undefined || wait.exitCode !== ExitCode.success) {
-      end(fromWait(wait));
-      return;
-    }
-    // The failure (a bug, or an interruption) is caught here, as it happens, and rethrown once
-    // the wait is over: a rejection left without a handler until then would be reported by Node
-    // itself, past the CLI's error printing and redaction.
-    downloads.push(
-      limit(() => download(wait.id))
-        .then((outcome) => end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }))
-        .catch((error: unknown) => {
-          downloadFailure ??= { error };
-        }),
-    );
-  };
-
   try {
+    const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
+    const limit = createLimiter(flags.concurrency);
+    const downloads: Array<Promise<void>> = [];
+    let downloadFailure: { error: unknown } | undefined;
+    const onOutcome = (wait: WaitOutcome): void => {
+      if (download === undefined || wait.exitCode !== ExitCode.success) {
+        end(fromWait(wait));
+        return;
+      }
+      // The failure (a bug, or an interruption) is caught here, as it happens, and rethrown once
+      // the wait is over: a rejection left without a handler until then would be reported by Node
+      // itself, past the CLI's error printing and redaction.
+      downloads.push(
+        limit(() => download(wait.id))
+          .then((outcome) => end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }))
+          .catch((error: unknown) => {
+            downloadFailure ??= { error };
+          }),
+      );
+    };
+
     const waited = waitForTasks(ids, {
       client,
       signal: io.signal,
