@@ -5,8 +5,9 @@ import type { EnvHttpProxyAgent as PublicEnvHttpProxyAgent } from 'undici';
  * The part of undici we use, loaded by itself. undici's entry loads everything it has (fetch,
  * WebSocket, caches, mocks, interceptors): about 30 ms of every command's start-up on these
  * machines, for `head` a third of its run. undici has no `exports` map, so its files can be
- * required directly; the paths are stable across undici 6 and 7, and a test checks that they
- * are the very objects the entry exports, so an upgrade that moves them fails CI, not a user.
+ * required directly. The paths are stable across undici 6 and 7; package.json still allows
+ * patch releases only (~), and a test checks they are the very objects the entry exports, so
+ * an upgrade that moves them fails CI, not a user.
  */
 const requireFromUndici = createRequire(createRequire(import.meta.url).resolve('undici'));
 
