@@ -333,7 +333,7 @@ async function main() {
   const throttled = await startSimulator(['--throttle', String(throttle)]);
   try {
     if (curlTool.ok) {
-      if (wanted('download-1g')) await downloadSection('download-1g', '1g', runsFor(5), simulator);
+      if (wanted('download-1g')) await downloadSection('download-1g', '1g', runsFor(9), simulator);
       if (wanted('download-4g')) await downloadSection('download-4g', '4g', runsFor(3), simulator);
     } else {
       results.skipped.push(`download rows: ${curlTool.why}`);
