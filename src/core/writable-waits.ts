@@ -5,18 +5,23 @@ function closedError(): NodeJS.ErrnoException {
   return Object.assign(new Error('the output was closed before it took every byte'), { code: 'EPIPE' });
 }
 
+type Done = (error?: unknown) => void;
+
 /**
- * Settles once `event` happens on the stream, or rejects when the stream fails, closes first,
- * or the signal aborts; listeners are removed either way (this runs once per chunk).
+ * Runs `start`, which calls `done` when what it waits for has happened (and returns how to stop
+ * listening), and settles then; or rejects as soon as the stream fails or closes, or the signal
+ * aborts. Every listener is removed either way: this runs once per chunk.
  */
-function waitFor(stream: Writable, event: 'drain' | 'flushed', signal: AbortSignal | undefined, start?: (done: (error?: unknown) => void) => void): Promise<void> {
+function waitOn(stream: Writable, signal: AbortSignal | undefined, start: (done: Done) => (() => void) | void): Promise<void> {
   return new Promise((resolve, reject) => {
+    let stop: (() => void) | void;
+    let settled = false;
     const onError = (error: unknown): void => settle(error ?? closedError());
     const onClose = (): void => settle(closedError());
     const onAbort = (): void => settle(signal?.reason);
-    const onDrain = (): void => settle();
-    const settle = (error?: unknown): void => {
-      stream.off('drain', onDrain);
+    const settle: Done = (error) => {
+      settled = true;
+      stop?.();
       stream.off('error', onError);
       stream.off('close', onClose);
       signal?.removeEventListener('abort', onAbort);
@@ -25,17 +30,22 @@ function waitFor(stream: Writable, event: 'drain' | 'flushed', signal: AbortSign
     };
     if (signal?.aborted) return settle(signal.reason);
     if (stream.destroyed) return settle(stream.errored ?? closedError());
-    if (event === 'drain') stream.on('drain', onDrain);
     stream.on('error', onError);
     stream.on('close', onClose);
     signal?.addEventListener('abort', onAbort, { once: true });
-    start?.(settle);
+    stop = start(settle);
+    // `start` may have called back at once, before `stop` existed.
+    if (settled) stop?.();
   });
 }
 
 /** Waits for room in the stream's buffer after `write` returned false. */
 export function drained(stream: Writable, signal?: AbortSignal): Promise<void> {
-  return waitFor(stream, 'drain', signal);
+  return waitOn(stream, signal, (done) => {
+    const onDrain = (): void => done();
+    stream.on('drain', onDrain);
+    return () => stream.off('drain', onDrain);
+  });
 }
 
 /**
@@ -45,7 +55,7 @@ export function drained(stream: Writable, signal?: AbortSignal): Promise<void> {
  * complete in order, so the callback of an empty write comes after every earlier one.
  */
 export function flushed(stream: Writable, signal?: AbortSignal): Promise<void> {
-  return waitFor(stream, 'flushed', signal, (done) => {
+  return waitOn(stream, signal, (done) => {
     stream.write(Buffer.alloc(0), (error) => done(error ?? undefined));
   });
 }
