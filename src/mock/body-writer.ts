@@ -18,8 +18,11 @@ export interface BodyPlan {
 
 export type BodyOutcome = 'complete' | 'limit' | 'aborted';
 
-/** Largest piece written at once when throttled: small enough to keep the rate smooth. */
-const MAX_THROTTLE_PIECE = 64 * 1024;
+/**
+ * Largest piece written at once when throttled: small enough to keep the rate smooth. Tests
+ * place resets on multiples of it, where a throttled reset always falls between two pieces.
+ */
+export const MAX_THROTTLE_PIECE = 64 * 1024;
 
 export async function writeBody(
   out: Writable,

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { downloadVideo, type DownloadOptions } from '../../src/core/download.js';
 import { EzvideoError, ExitCode } from '../../src/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
 import {
   allProfiles,
   bytesSha256,
@@ -30,7 +31,7 @@ const MiB = 1024 * 1024;
  * Where fixed resets fall: throttled, so the client has read every byte before the reset, and a
  * multiple of the simulator's 64 KiB throttle piece, where its reset is always delivered.
  */
-const cutAt = 11 * 64 * 1024;
+const cutAt = 11 * MAX_THROTTLE_PIECE;
 
 after(removeTempDirs);
 
@@ -218,16 +219,16 @@ for (const profile of allProfiles) {
 
     it('a short body (fewer bytes than Content-Length) is retried and lands only whole', async () => {
       const id = 'size_2m_shortonce';
-      // Throttled, and 64 KiB short, for the same reasons as `cutAt`.
-      server.setFaults(id, { shortBody: { missingBytes: 64 * 1024, times: 1 }, throttle: 16 * MiB });
+      // Throttled, and one throttle piece short, for the same reasons as `cutAt`.
+      server.setFaults(id, { shortBody: { missingBytes: MAX_THROTTLE_PIECE, times: 1 }, throttle: 16 * MiB });
       const result = await download(id);
       assert.equal(result.sha256, await servedSha256(server, id));
       assert.equal(await fileSha256(result.path), result.sha256);
       const [first, second] = contentRequests(server, id);
       assert.equal(first?.cut, 'short-body');
       assert.equal(second?.status, rangesWork ? 206 : 200);
-      if (rangesWork) assert.equal(rangeStart(second!), 2 * MiB - 64 * 1024);
-      assert.equal(second?.bodyBytes, rangesWork ? 64 * 1024 : 2 * MiB);
+      if (rangesWork) assert.equal(rangeStart(second!), 2 * MiB - MAX_THROTTLE_PIECE);
+      assert.equal(second?.bodyBytes, rangesWork ? MAX_THROTTLE_PIECE : 2 * MiB);
     });
 
     it('a short body on every attempt is never renamed into place (exit 8)', async () => {

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { downloadVideo, type DownloadOptions } from '../../src/core/download.js';
 import { readRangesState, rangesStatePath } from '../../src/core/range-state.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
 import {
   clientFor,
   contentRequests,
@@ -22,7 +23,7 @@ import {
 
 const MiB = 1024 * 1024;
 /** A multiple of the simulator's 64 KiB throttle piece, where its reset is always delivered. */
-const cutAt = 11 * 64 * 1024;
+const cutAt = 11 * MAX_THROTTLE_PIECE;
 
 after(removeTempDirs);
 

@@ -7,11 +7,12 @@ import type { HttpResponse } from '../../src/api/transport.js';
 import { downloadVideo } from '../../src/core/download.js';
 import { EzvideoError, ExitCode } from '../../src/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
 import { clientFor, contentRequests, fastRetry, testKey } from '../helpers/download-sim.js';
 
 const MiB = 1024 * 1024;
 /** Throttled, and on a 64 KiB throttle piece, so the client has read every byte before the reset. */
-const cutAt = 2 * 64 * 1024;
+const cutAt = 2 * MAX_THROTTLE_PIECE;
 
 /** A stream standing in for stdout, and what reached it. */
 function stdoutStandIn(): { stream: PassThrough; bytes: () => Buffer } {
