@@ -4,9 +4,9 @@
 // so that the noise of a shared machine falls on both sides alike. Prints a markdown table and
 // writes the figures to bench/results.json. Rows marked "floor" are not targets: they measure,
 // in the same run, what a target leaves for ezvideo's own work. Options: --only <section,...>
-// (download-1g, floors (with download-1g), download-4g, startup, head, connections, batch),
-// --runs <n> (overrides every section's count), --no-install (skip a missing curl/aria2c
-// instead of installing it with apt-get).
+// (download-1g, download-4g, floors (after each download section), startup, head, connections,
+// batch), --runs <n> (overrides every section's count), --no-install (skip a missing
+// curl/aria2c instead of installing it with apt-get).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
@@ -219,15 +219,15 @@ async function downloadSection(name, size, runs, simulator) {
 }
 
 /**
- * What the 1 GiB targets leave for ezvideo's own work. The floor is undici receiving the body and
- * feeding it to a sha256 on one thread, as ezvideo does, without writing it: its wall time is the
- * floor of the wall row, and 1.5x curl's CPU minus its CPU is what the CPU target leaves for
- * writing the file, set against what writing costs curl (curl -o file minus curl -o /dev/null).
- * Receiving alone is measured too, to split the floor between undici and the hash. Compared with
- * the download-1g section's curl, so it runs after that section.
+ * What a download section's targets leave for ezvideo's own work. The floor is undici receiving
+ * the body and feeding it to a sha256 on one thread, as ezvideo does, without writing it: its
+ * wall time is the floor of the wall row, and 1.5x curl's CPU minus its CPU is what the CPU
+ * target leaves for writing the file, set against what writing costs curl (curl -o file minus
+ * curl -o /dev/null). Receiving alone is measured too, to split the floor between undici and the
+ * hash. Compared with that section's curl, so it runs after the section.
  */
-async function floorsSection(simulator) {
-  const id = 'size_1g_bench';
+async function floorsSection(downloadName, size, runs, simulator) {
+  const id = `size_${size}_bench`;
   const url = `${simulator.baseUrl}/v1/videos/${id}/content`;
   const measured = await compare(
     {
@@ -235,16 +235,17 @@ async function floorsSection(simulator) {
       'undici receive': () => measure(process.execPath, [probe, url, key]),
       'undici receive + sha256': () => measure(process.execPath, [probe, url, key, '--hash']),
     },
-    runsFor(5),
+    runs,
   );
-  const curl1g = results.sections['download-1g'].curl;
+  const curlFile = results.sections[downloadName].curl;
   const floor = measured['undici receive + sha256'];
-  const leftForWritingCpuMs = 1.5 * curl1g.cpuMs - floor.cpuMs;
-  const curlWritingCpuMs = curl1g.cpuMs - measured['curl -o /dev/null'].cpuMs;
-  results.sections.floors = { ...measured, derived: { leftForWritingCpuMs, curlWritingCpuMs } };
-  row('1 GiB download: wall floor, undici receive + sha256 on one thread (no disk)', fmtMs(floor.wallMs), `curl ${fmtMs(curl1g.wallMs)}`, fmtRatio(floor.wallMs / curl1g.wallMs), 'floor of the 1.0x row', null);
-  row('1 GiB download: CPU floor, undici receive + sha256 (no disk)', fmtMs(floor.cpuMs), `curl ${fmtMs(curl1g.cpuMs)}`, fmtRatio(floor.cpuMs / curl1g.cpuMs), 'floor of the 1.5x row', null);
-  row('1 GiB download: CPU the 1.5x target leaves for writing the file', fmtMs(leftForWritingCpuMs), `curl's writing ${fmtMs(curlWritingCpuMs)}`, fmtRatio(leftForWritingCpuMs / curlWritingCpuMs), 'floor of the 1.5x row', null);
+  const leftForWritingCpuMs = 1.5 * curlFile.cpuMs - floor.cpuMs;
+  const curlWritingCpuMs = curlFile.cpuMs - measured['curl -o /dev/null'].cpuMs;
+  results.sections[`floors-${size}`] = { ...measured, derived: { leftForWritingCpuMs, curlWritingCpuMs } };
+  const label = size === '1g' ? '1 GiB' : '4 GiB';
+  row(`${label} download: wall floor, undici receive + sha256 on one thread (no disk)`, fmtMs(floor.wallMs), `curl ${fmtMs(curlFile.wallMs)}`, fmtRatio(floor.wallMs / curlFile.wallMs), 'floor of the 1.0x row', null);
+  row(`${label} download: CPU floor, undici receive + sha256 (no disk)`, fmtMs(floor.cpuMs), `curl ${fmtMs(curlFile.cpuMs)}`, fmtRatio(floor.cpuMs / curlFile.cpuMs), 'floor of the 1.5x row', null);
+  row(`${label} download: CPU the 1.5x target leaves for writing the file`, fmtMs(leftForWritingCpuMs), `curl's writing ${fmtMs(curlWritingCpuMs)}`, fmtRatio(leftForWritingCpuMs / curlWritingCpuMs), 'floor of the 1.5x row', null);
 }
 
 async function startupSection(simulator) {
@@ -374,12 +375,14 @@ async function main() {
   const throttled = await startSimulator(['--throttle', String(throttle)]);
   try {
     if (curlTool.ok) {
-      if (wanted('download-1g')) await downloadSection('download-1g', '1g', runsFor(9), simulator);
-      if (wanted('floors')) {
-        if (wanted('download-1g')) await floorsSection(simulator);
-        else results.skipped.push('floors rows: they compare with curl in download-1g; add it to --only');
+      for (const [name, size, runs, floorRuns] of [['download-1g', '1g', 9, 5], ['download-4g', '4g', 3, 3]]) {
+        if (!wanted(name)) continue;
+        await downloadSection(name, size, runsFor(runs), simulator);
+        if (wanted('floors')) await floorsSection(name, size, runsFor(floorRuns), simulator);
       }
-      if (wanted('download-4g')) await downloadSection('download-4g', '4g', runsFor(3), simulator);
+      if (wanted('floors') && !wanted('download-1g') && !wanted('download-4g')) {
+        results.skipped.push('floors rows: they compare with curl in a download section; add download-1g or download-4g to --only');
+      }
     } else {
       results.skipped.push(`download rows: ${curlTool.why}`);
     }
