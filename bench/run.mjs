@@ -178,6 +178,7 @@ const rows = [];
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const fmtMiB = (mib) => `${mib.toFixed(1)} MiB`;
 const fmtRatio = (ratio) => `${ratio.toFixed(2)}x`;
+const sizeLabel = (size) => (size === '1g' ? '1 GiB' : '4 GiB');
 /** `ok` is true or false against a target, undefined for a skipped row, null for a floor row. */
 function row(measureName, ours, theirs, ratio, target, ok) {
   rows.push({ measure: measureName, ours, theirs, ratio, target, ok });
@@ -199,7 +200,7 @@ async function downloadSection(name, size, runs, simulator) {
   const { ezvideo: ours, curl: theirs } = measured;
   const wall = ours.wallMs / theirs.wallMs;
   const cpu = ours.cpuMs / theirs.cpuMs;
-  const label = size === '1g' ? '1 GiB' : '4 GiB';
+  const label = sizeLabel(size);
   row(`${label} download: wall`, fmtMs(ours.wallMs), `curl ${fmtMs(theirs.wallMs)}`, fmtRatio(wall), '<= 1.0x', wall <= 1.0);
   row(`${label} download: CPU (user+sys, sha256 included)`, fmtMs(ours.cpuMs), `curl ${fmtMs(theirs.cpuMs)}`, fmtRatio(cpu), '<= 1.5x', cpu <= 1.5);
   if (size === '1g') {
@@ -242,7 +243,7 @@ async function floorsSection(downloadName, size, runs, simulator) {
   const leftForWritingCpuMs = 1.5 * curlFile.cpuMs - floor.cpuMs;
   const curlWritingCpuMs = curlFile.cpuMs - measured['curl -o /dev/null'].cpuMs;
   results.sections[`floors-${size}`] = { ...measured, derived: { leftForWritingCpuMs, curlWritingCpuMs } };
-  const label = size === '1g' ? '1 GiB' : '4 GiB';
+  const label = sizeLabel(size);
   row(`${label} download: wall floor, undici receive + sha256 on one thread (no disk)`, fmtMs(floor.wallMs), `curl ${fmtMs(curlFile.wallMs)}`, fmtRatio(floor.wallMs / curlFile.wallMs), 'floor of the 1.0x row', null);
   row(`${label} download: CPU floor, undici receive + sha256 (no disk)`, fmtMs(floor.cpuMs), `curl ${fmtMs(curlFile.cpuMs)}`, fmtRatio(floor.cpuMs / curlFile.cpuMs), 'floor of the 1.5x row', null);
   row(`${label} download: CPU the 1.5x target leaves for writing the file`, fmtMs(leftForWritingCpuMs), `curl's writing ${fmtMs(curlWritingCpuMs)}`, fmtRatio(leftForWritingCpuMs / curlWritingCpuMs), 'floor of the 1.5x row', null);

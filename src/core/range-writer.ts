@@ -18,14 +18,14 @@ export interface RangeWriteOptions {
  * Chunks are gathered until a batch holds this many bytes (so a write is at most this plus one
  * chunk): a socket hands out 64 KiB at a time, and one awaited write per chunk costs a
  * thread-pool round trip each (the download used to wait on them one by one, with the network
- * idle in between). Not more, because this VM hands freed memory back to its host, and after
- * that large writes cost far more system time: `dd` wrote 1 GiB with 1.8 s of it in 1 MiB
- * blocks, 0.2 s in 128 KiB blocks. Not less, because each batch is a thread-pool round trip, and
- * 128 KiB batches, written one at a time, made the 1 GiB download slower (1.75 s) than either.
- * In 12 rounds of a curl run then a 1 GiB download from the local simulator, the median went
- * from 1.50 s wall and 2.06 s CPU with 1 MiB batches to 1.42 s and 1.74 s with these. Only right
- * after a large file is deleted, its memory still in the guest, are 1 MiB batches faster (1.2 s
- * against 1.3 s).
+ * idle in between). Not more, because on a virtual machine that hands freed memory back to its
+ * host (the 2-core machines this was measured on do), large writes cost far more system time:
+ * `dd` wrote 1 GiB with 1.8 s of it in 1 MiB blocks, 0.2 s in 128 KiB blocks. Not less, because
+ * each batch is a thread-pool round trip, and 128 KiB batches, written one at a time, made the
+ * 1 GiB download slower (1.75 s) than either. In 12 rounds of a curl run then a 1 GiB download
+ * from the local simulator, the median went from 1.50 s wall and 2.06 s CPU with 1 MiB batches
+ * to 1.42 s and 1.74 s with these. Only right after a large file is deleted, its memory still in
+ * the guest, are 1 MiB batches faster (1.2 s against 1.3 s).
  */
 const batchBytes = 512 * 1024;
 /** On a slow link a batch is written after this long anyway, so the part file keeps up. */
