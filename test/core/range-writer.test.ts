@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { writeBodyAt } from '../../src/core/range-writer.js';
+import { removeTempDirs, tempDir } from '../helpers/download-sim.js';
 
 const KiB = 1024;
 
@@ -43,19 +43,14 @@ async function recordingWriter(path: string): Promise<{
   };
 }
 
+after(removeTempDirs);
+
 describe('writeBodyAt', () => {
-  let dir: string;
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'ezvideo-range-writer-'));
-  });
-  after(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
 
   it('writes the body in order, one write at a time, in batches of 512 KiB plus at most one chunk', async () => {
     const chunkBytes = 50 * KiB + 3;
     const body = randomBytes(3 * 1024 * KiB + 5000);
-    const path = join(dir, 'whole.part');
+    const path = join(await tempDir(), 'whole.part');
     const writer = await recordingWriter(path);
     const reported: number[] = [];
     const written = await writeBodyAt(socketLikeBody(body, chunkBytes), { position: 0, write: writer.write, onWritten: (bytes) => reported.push(bytes), now: () => 0 });
@@ -80,7 +75,7 @@ describe('writeBodyAt', () => {
 
   it('from a position, takes the limit and no more', async () => {
     const body = randomBytes(1024 * KiB);
-    const path = join(dir, 'range.part');
+    const path = join(await tempDir(), 'range.part');
     const writer = await recordingWriter(path);
     const written = await writeBodyAt(socketLikeBody(body), { position: 1000, limit: 300 * KiB + 7, write: writer.write, onWritten: () => {}, now: () => 0 });
     await writer.close();
