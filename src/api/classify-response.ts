@@ -26,13 +26,24 @@ function saysNotReady(server: ServerError): boolean {
   return server.code === 'video_not_ready' || /not\s+(yet\s+)?(completed|ready|finished)/i.test(server.message ?? '');
 }
 
+/**
+ * The artifact proxy's coded answers that retrying cannot change: its own credentials with the
+ * provider failed, or it refused to fetch (a proxy loop, a bad URL, its SSRF filter). The first
+ * is a 502 and the second may be a 403, which must not read as "your API key was refused".
+ */
+const finalServerCodes = new Set(['artifact_upstream_auth_failed', 'artifact_request_rejected']);
+
+const expiredCodes = new Set(['video_expired', 'artifact_gone', 'result_expired']);
+
 function classify(status: number, server: ServerError): ErrorCode {
   const code = server.code?.toLowerCase();
+  if (code !== undefined && finalServerCodes.has(code)) return 'server';
   if (status === 401 || status === 403 || code === 'unauthorized' || code === 'invalid_api_key') return 'auth';
-  if (code === 'video_expired' || status === 410) return 'expired';
+  if ((code !== undefined && expiredCodes.has(code)) || status === 410) return 'expired';
   if (code === 'video_not_ready') return 'not_ready';
   if (code === 'video_not_found' || code === 'task_not_exist' || code === 'not_found') return 'not_found';
-  if (status === 404) return 'not_found';
+  // OpenAI answered a 404 "Video is not ready yet" right after completion.
+  if (status === 404) return saysNotReady(server) ? 'not_ready' : 'not_found';
   if (status === 400) return saysNotReady(server) ? 'not_ready' : 'server';
   if (status === 502 && upstreamSaysGone(server)) return 'expired';
   return 'server';
@@ -50,6 +61,18 @@ const summaries: Record<ErrorCode, string> = {
   output: 'output error',
   integrity: 'integrity error',
   interrupted: 'interrupted',
+};
+
+/** What the artifact proxy's final codes mean, in words: neither is about the user's key. */
+const finalServerExplanations: Record<string, { summary: string; hint: string }> = {
+  artifact_upstream_auth_failed: {
+    summary: "the gateway's own credentials with its upstream provider were refused (not your API key)",
+    hint: "Retrying cannot help: tell the gateway's operator, or try --source direct where the status carries a link.",
+  },
+  artifact_request_rejected: {
+    summary: 'the gateway refused to fetch the file from its upstream (proxy loop, bad URL or its address filter)',
+    hint: "Retrying cannot help: tell the gateway's operator.",
+  },
 };
 
 const hints: Partial<Record<ErrorCode, string>> = {
@@ -71,20 +94,22 @@ export function errorFromResponse(
 ): HttpError {
   const server = parseErrorBody(bodyText);
   const code = classify(status, server);
+  const final = server.code === undefined ? undefined : finalServerExplanations[server.code.toLowerCase()];
   const said = server.message === undefined ? '' : `: ${server.message}`;
   return new HttpError(
     code,
-    `${what}: ${summaries[code]} (HTTP ${status}${server.code === undefined ? '' : ` ${server.code}`})${said}`,
+    `${what}: ${final?.summary ?? summaries[code]} (HTTP ${status}${server.code === undefined ? '' : ` ${server.code}`})${said}`,
     {
       status,
       serverCode: server.code,
       serverMessage: server.message,
       retryAfterMs: retryAfterMs(headers),
     },
-    { hint: hints[code] },
+    { hint: final?.hint ?? hints[code] },
   );
 }
 
 export function isRetryableHttpError(error: HttpError): boolean {
-  return error.code === 'server' && isTransientStatus(error.status);
+  const final = error.serverCode !== undefined && finalServerCodes.has(error.serverCode.toLowerCase());
+  return error.code === 'server' && !final && isTransientStatus(error.status);
 }

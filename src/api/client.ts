@@ -20,6 +20,13 @@ export interface ClientOptions {
   log?: ((message: string) => void) | undefined;
 }
 
+export interface LinkRequest {
+  method?: 'GET' | 'HEAD' | undefined;
+  /** Extra request headers (Range, If-Range, Accept-Encoding). */
+  headers?: Record<string, string> | undefined;
+  signal?: AbortSignal | undefined;
+}
+
 export interface ContentRequest {
   variant?: Variant | undefined;
   method?: 'GET' | 'HEAD' | undefined;
@@ -30,21 +37,28 @@ export interface ContentRequest {
 
 /** Bodies of error answers are read for their message, never more than this. */
 const maxErrorBodyBytes = 64 * 1024;
+/** A task object with a long prompt and provider metadata is larger than an error, never this large. */
+const maxStatusBodyBytes = 4 * 1024 * 1024;
 
-async function readLimited(response: HttpResponse): Promise<string> {
+async function readLimited(response: HttpResponse, limit = maxErrorBodyBytes): Promise<string> {
   const chunks: Buffer[] = [];
   let length = 0;
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       chunks.push(chunk);
       length += chunk.length;
-      if (length >= maxErrorBodyBytes) break;
+      if (length >= limit) break;
     }
   } catch {
     // A body cut short still says what it said so far.
   }
   discardBody(response);
-  return Buffer.concat(chunks).subarray(0, maxErrorBodyBytes).toString('utf8');
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/** Answers the download engines handle themselves: the body, 304 (validators) and 416 (ranges). */
+function isContentAnswer(status: number): boolean {
+  return (status >= 200 && status <= 299) || status === 304 || status === 416;
 }
 
 function parseBaseUrl(baseUrl: string): URL {
@@ -110,10 +124,9 @@ export class VideoApiClient {
       headers: this.#headers({ accept: 'application/json' }),
       signal,
     });
-    const text = this.#redacted(await readLimited(response));
-    if (response.status < 200 || response.status > 299) {
-      throw errorFromResponse(`${id}: status`, response.status, response.headers, text);
-    }
+    const success = response.status >= 200 && response.status <= 299;
+    const text = this.#redacted(await readLimited(response, success ? maxStatusBodyBytes : maxErrorBodyBytes));
+    if (!success) throw errorFromResponse(`${id}: status`, response.status, response.headers, text);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -137,7 +150,7 @@ export class VideoApiClient {
   }
 
   /**
-   * `GET|HEAD /v1/videos/{id}/content`. Returns 2xx and 416 answers with their body unread
+   * `GET|HEAD /v1/videos/{id}/content`. Returns 2xx, 304 and 416 answers with their body unread
    * (the caller streams or discards it); any other answer becomes an HttpError.
    */
   async openContent(id: string, request: ContentRequest = {}): Promise<HttpResponse> {
@@ -148,9 +161,34 @@ export class VideoApiClient {
       headers: this.#headers(request.headers),
       signal: request.signal,
     });
-    if ((response.status >= 200 && response.status <= 299) || response.status === 416) return response;
+    if (isContentAnswer(response.status)) return response;
     const text = this.#redacted(await readLimited(response));
     throw errorFromResponse(`${id}: ${method} content`, response.status, response.headers, text);
+  }
+
+  /**
+   * A direct link from the status object (a provider's CDN, a signed capability URL). Sent
+   * without the API key, whatever its origin: the link is its own credential, and the key goes
+   * to nobody but the API. A link over plain http while the API uses https is refused, as a
+   * redirect of that kind would be. Answers as `openContent`.
+   */
+  async openLink(id: string, link: string, request: LinkRequest = {}): Promise<HttpResponse> {
+    const method = request.method ?? 'GET';
+    const url = new URL(link);
+    if (this.baseUrl.protocol === 'https:' && url.protocol !== 'https:') {
+      throw new EzvideoError('server', `${id}: refused the direct link ${url.origin}: plain http while the API uses https`, {
+        hint: 'Use --source gateway to download through the API instead.',
+      });
+    }
+    const response = await this.#transport.send({
+      method,
+      url,
+      headers: { 'user-agent': `ezvideo/${version}`, ...request.headers },
+      signal: request.signal,
+    });
+    if (isContentAnswer(response.status)) return response;
+    const text = this.#redacted(await readLimited(response));
+    throw errorFromResponse(`${id}: ${method} direct link`, response.status, response.headers, text);
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { findDirectLink } from './direct-link.js';
 import { normalizeProgress, normalizeStatus } from './status.js';
 import type { VideoTask } from './video.js';
 
@@ -23,7 +24,8 @@ function taskError(body: Record<string, unknown>): string | undefined {
 
 /**
  * Reads a video object leniently: gateways drop fields instead of sending null, and some wrap
- * the object in `{ data: {...} }`. `requestedId` fills in a missing id.
+ * the object in `{ data: {...} }`. `requestedId` fills in a missing id. One release answers only
+ * its internal record (`task_id`, `SUCCESS`, `"100%"`, `fail_reason`, `finished_at`), read as well.
  */
 export function parseVideo(json: unknown, requestedId: string): VideoTask {
   let body = (json !== null && typeof json === 'object' ? json : {}) as Record<string, unknown>;
@@ -41,8 +43,9 @@ export function parseVideo(json: unknown, requestedId: string): VideoTask {
     size: optionalString(body['size']),
     seconds: optionalString(body['seconds']),
     createdAt: optionalNumber(body['created_at']),
-    completedAt: optionalNumber(body['completed_at']),
+    completedAt: optionalNumber(body['completed_at']) ?? optionalNumber(body['finished_at']),
     expiresAt: optionalNumber(body['expires_at']),
     error: taskError(body),
+    directUrl: findDirectLink(body),
   };
 }

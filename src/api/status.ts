@@ -10,6 +10,8 @@ const statusWords: Record<string, NormalizedStatus> = {
   pending: 'queued',
   not_start: 'queued',
   submitted: 'queued',
+  // The gateway's word for its internal NOT_START: a task it has not started yet.
+  unknown: 'queued',
   in_progress: 'in_progress',
   processing: 'in_progress',
   running: 'in_progress',

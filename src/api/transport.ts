@@ -46,6 +46,11 @@ export function discardBody(response: HttpResponse): void {
   response.body.destroy();
 }
 
+/** A signed URL's query is its credential: logs show that there was one, never what it says. */
+function loggedUrl(url: URL): string {
+  return `${url.origin}${url.pathname}${url.search === '' ? '' : '?…'}`;
+}
+
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const maxRedirects = 5;
 
@@ -88,7 +93,7 @@ export class Transport {
     let body = request.body;
     const headers = { ...request.headers };
     for (let hop = 0; ; hop += 1) {
-      this.#log(`${method} ${url.href}`);
+      this.#log(`${method} ${loggedUrl(url)}`);
       const response = await this.#once(method, url, headers, body, request.signal);
       this.#log(`<- ${response.status} ${response.headers['content-type'] ?? ''}`);
       const location = response.headers['location'];

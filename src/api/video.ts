@@ -19,4 +19,9 @@ export interface VideoTask {
   expiresAt: number | undefined;
   /** The server's error message for failed or cancelled tasks. */
   error: string | undefined;
+  /**
+   * A direct http(s) link to the file (`metadata.url` and the other places forks put one):
+   * often a signed URL, a capability that needs no API key and expires.
+   */
+  directUrl: string | undefined;
 }

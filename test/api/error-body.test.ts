@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { errorFromResponse } from '../../src/api/classify-response.js';
+import { errorFromResponse, isRetryableHttpError } from '../../src/api/classify-response.js';
 import { parseErrorBody } from '../../src/api/error-body.js';
 
 describe('parseErrorBody: every shape in the API notes', () => {
@@ -81,5 +81,40 @@ describe('errorFromResponse: status + body -> exit code', () => {
   it('429 carries Retry-After', () => {
     assert.equal(classify(429, '{}', { 'retry-after': '3' }).retryAfterMs, 3000);
     assert.equal(classify(429, '{}', { 'retry-after-ms': '250' }).retryAfterMs, 250);
+  });
+  it('OpenAI 404 "Video is not ready yet" right after completion -> not ready (5)', () => {
+    assert.equal(classify(404, '{"error":{"message":"Video is not ready yet","type":"invalid_request_error"}}').code, 'not_ready');
+  });
+});
+
+describe('errorFromResponse: the artifact proxy\'s coded answers', () => {
+  const artifact = (status: number, code: string, headers: Record<string, string> = {}) =>
+    errorFromResponse('task_1: GET content', status, headers, JSON.stringify({ error: { code, message: `${code} (simulated)`, type: 'new_api_error' } }));
+
+  it('artifact_gone and result_expired (410) -> expired (7), not retried', () => {
+    for (const code of ['artifact_gone', 'result_expired']) {
+      const error = artifact(410, code);
+      assert.deepEqual([error.code, error.exitCode, isRetryableHttpError(error)], ['expired', 7, false], code);
+    }
+  });
+  it('artifact_upstream_busy (503 + Retry-After) and artifact_upstream_timeout (504) are retried', () => {
+    const busy = artifact(503, 'artifact_upstream_busy', { 'retry-after': '2' });
+    assert.deepEqual([isRetryableHttpError(busy), busy.retryAfterMs], [true, 2000]);
+    assert.equal(isRetryableHttpError(artifact(504, 'artifact_upstream_timeout')), true);
+    assert.equal(isRetryableHttpError(artifact(502, 'artifact_upstream_error')), true);
+  });
+  it('artifact_upstream_auth_failed (502): one final failure that says whose credentials failed', () => {
+    const error = artifact(502, 'artifact_upstream_auth_failed');
+    assert.deepEqual([error.code, error.exitCode, isRetryableHttpError(error)], ['server', 8, false]);
+    assert.match(error.message, /the gateway's own credentials with its upstream provider were refused \(not your API key\)/);
+    assert.doesNotMatch(error.message, /the API key was refused/);
+    assert.match(error.hint ?? '', /operator/);
+  });
+  it('artifact_request_rejected (403 or 502) is not retried and is not an API-key problem', () => {
+    for (const status of [403, 502]) {
+      const error = artifact(status, 'artifact_request_rejected');
+      assert.deepEqual([error.code, error.exitCode, isRetryableHttpError(error)], ['server', 8, false], String(status));
+      assert.doesNotMatch(error.message, /API key was refused/);
+    }
   });
 });

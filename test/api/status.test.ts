@@ -20,7 +20,8 @@ describe('normalizeStatus', () => {
     ['FAILURE', 'failed'],
     ['cancelled', 'cancelled'],
     ['canceled', 'cancelled'],
-    ['unknown', 'unknown'],
+    // The gateway's not-started word (its internal NOT_START) is a task still queued.
+    ['unknown', 'queued'],
     ['rendering-soon', 'unknown'],
     ['', 'unknown'],
     [undefined, 'unknown'],
