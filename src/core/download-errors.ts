@@ -11,6 +11,35 @@ export class TruncatedTransferError extends EzvideoError {
   }
 }
 
+/**
+ * The same source cut the transfer at the same moment, from zero, attempt after attempt: a time
+ * limit on each transfer that retrying over the same source cannot beat.
+ */
+export class TransferLimitError extends EzvideoError {
+  constructor(message: string, hint: string) {
+    // `server`, not `network`: a network error is retried, and every retry would only sit out the
+    // limit once more (a minute each on the default gateway) before failing the same way.
+    super('server', message, { hint });
+    this.name = 'TransferLimitError';
+  }
+}
+
+/**
+ * Not a failure: the download goes on after `retryAfterMs` without using up a retry. The window
+ * after completion in which `/content` still says "not ready", and a switch to another source,
+ * both end an attempt this way; each was announced once with a warning of its own.
+ */
+export class PlannedRetry extends EzvideoError {
+  readonly retryAfterMs: number;
+
+  /** `cause`: the answer that ended the attempt, which is what the user sees if no retry follows. */
+  constructor(message: string, retryAfterMs: number, cause: unknown) {
+    super('network', message, { cause });
+    this.name = 'PlannedRetry';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
 /** A structure failure of a file whose announced length was met: the server sent a broken file. */
 export function brokenFileError(id: string, reason: string): EzvideoError {
   return new EzvideoError('integrity', `${id}: the server sent a complete but broken file: ${reason}`, {

@@ -1,3 +1,5 @@
+import type { SourceKind } from './content-source.js';
+
 /** What a finished download reports (`--json` prints it, the library returns it). */
 export interface DownloadResult {
   id: string;
@@ -11,6 +13,8 @@ export interface DownloadResult {
   attempts: number;
   /** Whether bytes from an earlier attempt or run were kept and appended to. */
   resumed: boolean;
+  /** Which source delivered the bytes; undefined when no request was made (skipped). */
+  source: SourceKind | undefined;
   /** The file was already there and `--skip-existing` made no request. */
   skipped: boolean;
   elapsedMs: number;

@@ -1,15 +1,22 @@
 import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
-import { EzvideoError, usageError } from '../errors.js';
+import type { VideoTask } from '../api/video.js';
+import { EzvideoError, HttpError, usageError } from '../errors.js';
+import { ContentReadiness, NoContentError } from './content-readiness.js';
+import { type ContentSource, gatewaySource, type SourceMode } from './content-source.js';
+import { DirectSource } from './direct-source.js';
+import { PlannedRetry } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { FileDownload } from './file-download.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, type LockOwner } from './output-lock.js';
 import type { RetryPolicy } from './retry-policy.js';
-import type { Sleep } from './sleep.js';
+import { gatewayCannotFinish } from './source-switch.js';
 import { StreamDownload } from './stream-download.js';
+import { TaskLookup } from './task-lookup.js';
+import type { Sleep } from './time.js';
 import { withRetries } from './with-retries.js';
 
 export type OutputTarget =
@@ -18,9 +25,21 @@ export type OutputTarget =
   | { kind: 'stream'; stream: Writable };
 
 export interface DownloadOptions {
-  client: Pick<VideoApiClient, 'openContent' | 'contentUrl'>;
+  client: Pick<VideoApiClient, 'openContent' | 'contentUrl' | 'openLink' | 'getVideo'>;
   output: OutputTarget;
   variant?: Variant | undefined;
+  /**
+   * `auto` (default): the gateway's `/content`, switching once to the status object's direct
+   * link when the gateway cannot finish; `gateway`: `/content` only; `direct`: the link only.
+   */
+  source?: SourceMode | undefined;
+  /**
+   * The task's status when the caller already has it (after waiting for it): it is then known to
+   * be completed, and its direct link needs no status call.
+   */
+  task?: VideoTask | undefined;
+  /** How long `/content` may still answer "not ready" once the status said completed (default 60 s). */
+  contentWaitMs?: number | undefined;
   /** What to do when the output file already exists. */
   existing?: 'refuse' | 'overwrite' | 'skip' | undefined;
   /** The structure check before landing (default on). */
@@ -51,6 +70,8 @@ const lockNeverExpires: LockOwner = { pid: 0, isAlive: () => true };
 
 /** Attempts that moved the file forward are free, but not without end (a server that trickles). */
 const maxFreeAttempts = 100;
+
+export const defaultContentWaitMs = 60_000;
 
 async function existingSize(path: string): Promise<number | undefined> {
   try {
@@ -101,51 +122,100 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     if (size !== undefined) await removeLeftoversOfLandedRun(output.path, lockOwner);
     if (size !== undefined && existing === 'skip') {
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
-      return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, skipped: true, elapsedMs: 0, verified: 'unchecked' };
+      return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: 0, verified: 'unchecked' };
     }
     if (size !== undefined && existing !== 'overwrite') {
       throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
     }
   }
   const budget = budgetSignal(options.signal, options.maxTimeMs, id);
-  const download =
-    output.kind === 'file'
-      ? new FileDownload({
-          client: options.client,
-          id,
-          variant: options.variant,
-          path: output.path,
-          renameByType: output.renameByType,
-          existing,
-          verify: options.verify ?? true,
-          expectedSha256: options.expectedSha256,
-          connections: options.connections ?? 1,
-          signal: budget.signal,
-          emit,
-          now,
-        })
-      : new StreamDownload({ client: options.client, id, variant: options.variant, stream: output.stream, signal: budget.signal, emit, now });
+  const { client, variant } = options;
+  const mode = options.source ?? 'auto';
+  const warn = (message: string): void => emit({ type: 'download-warning', id, message });
+  const lookup = new TaskLookup(client, id, options.task, budget.signal);
+  const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
+  const direct = (task: VideoTask): DirectSource =>
+    new DirectSource({ client, id, task, freshTask: () => lookup.fresh(), now, onRefresh: warn });
+  let download: FileDownload | StreamDownload | undefined;
   let release = async (): Promise<void> => {};
   try {
-    // Inside the try: a busy output must still clear the --max-time timer below.
-    if (download instanceof FileDownload) {
-      release = await acquireOutputLock(`${download.partPath}.lock`, download.path, lockOwner);
-      await download.open();
+    // Inside the try: a busy output or a task without a link must still clear the --max-time timer.
+    const first: ContentSource = mode === 'direct' ? direct(await completedTask(lookup, readiness)) : gatewaySource(client, id, variant);
+    download =
+      output.kind === 'file'
+        ? new FileDownload({
+            source: first,
+            id,
+            variant,
+            path: output.path,
+            renameByType: output.renameByType,
+            existing,
+            verify: options.verify ?? true,
+            expectedSha256: options.expectedSha256,
+            connections: options.connections ?? 1,
+            signal: budget.signal,
+            emit,
+            now,
+          })
+        : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now });
+    const engine = download;
+    let switched = mode !== 'auto';
+    /** Once, in auto mode: the rest comes from the direct link, when the task has one. */
+    const switchToDirect = async (reason: string): Promise<boolean> => {
+      if (switched || !(engine instanceof FileDownload)) return false;
+      switched = true;
+      const task = await lookup.current().catch(() => undefined);
+      if (task?.directUrl === undefined) return false;
+      warn(`${reason}: switching to the direct link in the task's status`);
+      await engine.useSource(direct(task));
+      return true;
+    };
+    if (engine instanceof FileDownload) {
+      release = await acquireOutputLock(`${engine.partPath}.lock`, engine.path, lockOwner);
+      await engine.open();
+      // A run killed during a direct download goes on from the link, which holds its bytes.
+      if (engine.resumesFrom === 'direct') await switchToDirect('the partial file came from the direct link');
     }
-    const result = await withRetries(() => download.attempt(), {
-      policy: options.retry,
-      signal: budget.signal,
-      sleep: options.sleep,
-      random: options.random,
-      now,
-      maxTimeMs: options.maxTimeMs,
-      consumesRetry: () => !download.lastAttemptAdvanced || download.attempts > maxFreeAttempts,
-      onRetry: ({ failedAttempt, delayMs, error }) =>
-        emit({ type: 'download-retry', id, attempt: failedAttempt, delayMs, reason: error instanceof Error ? error.message : String(error) }),
-    });
+    /** What a failed attempt means, read against the task's status and the other source. */
+    const recover = async (error: unknown): Promise<unknown> => {
+      let meaning = error;
+      if (engine.source.kind === 'gateway' && error instanceof HttpError && (error.code === 'not_ready' || error.code === 'not_found')) {
+        meaning = await readiness.explain(error);
+      }
+      if (engine instanceof FileDownload && engine.source.kind === 'gateway') {
+        const reason = gatewayCannotFinish(meaning, engine);
+        if (reason !== undefined && (await switchToDirect(reason))) return new PlannedRetry(`${id}: switched to the direct link`, 0, meaning);
+      }
+      return meaning instanceof NoContentError ? meaning.answer : meaning;
+    };
+    const result = await withRetries(
+      async () => {
+        try {
+          return await engine.attempt();
+        } catch (error) {
+          throw await recover(error);
+        }
+      },
+      {
+        policy: options.retry,
+        signal: budget.signal,
+        sleep: options.sleep,
+        random: options.random,
+        now,
+        maxTimeMs: options.maxTimeMs,
+        consumesRetry: (error) => !(error instanceof PlannedRetry) && (!engine.lastAttemptAdvanced || engine.attempts > maxFreeAttempts),
+        onRetry: ({ failedAttempt, delayMs, error }) => {
+          // Planned retries were announced by their own warning; they are not failures.
+          if (!(error instanceof PlannedRetry)) {
+            emit({ type: 'download-retry', id, attempt: failedAttempt, delayMs, reason: error instanceof Error ? error.message : String(error) });
+          }
+        },
+      },
+    );
     return { ...result, elapsedMs: now() - started };
   } catch (error) {
-    const final = budget.signal?.aborted === true ? budget.signal.reason : download instanceof FileDownload ? download.finalError(error) : error;
+    const unplanned = error instanceof PlannedRetry ? error.cause : error;
+    const final = budget.signal?.aborted === true ? budget.signal.reason : download instanceof FileDownload ? download.finalError(unplanned) : unplanned;
     emit({
       type: 'download-failed',
       id,
@@ -158,4 +228,12 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     if (download instanceof FileDownload) await download.dispose();
     await release();
   }
+}
+
+/** `--source direct` needs the finished task's status, for its link. */
+async function completedTask(lookup: TaskLookup, readiness: ContentReadiness): Promise<VideoTask> {
+  const task = await lookup.current();
+  const verdict = readiness.verdict(task);
+  if (verdict !== undefined) throw verdict;
+  return task;
 }

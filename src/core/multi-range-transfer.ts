@@ -1,16 +1,15 @@
-import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { parseContentRange } from './content-range.js';
+import type { ContentSource } from './content-source.js';
 import { TruncatedTransferError } from './download-errors.js';
 import { toOutputError } from './output-error.js';
 import { type RangesState, doneBytes, writeRangesState } from './range-state.js';
 import { writeBodyAt } from './range-writer.js';
 
 export interface RangeTransferSettings {
-  client: Pick<VideoApiClient, 'openContent'>;
+  source: ContentSource;
   id: string;
-  variant: Variant | undefined;
   signal: AbortSignal | undefined;
   /** Where the RangesState is kept (`<out>.part.ranges.json`). */
   statePath: string;
@@ -94,8 +93,7 @@ export async function transferRanges(state: RangesState, first: OpenRange | unde
     if (first?.index === index) {
       response = first.response;
     } else {
-      response = await settings.client.openContent(settings.id, {
-        variant: settings.variant,
+      response = await settings.source.open({
         headers: { 'accept-encoding': 'identity', range: `bytes=${from}-${range.end - 1}`, 'if-range': state.etag },
         signal: controller.signal,
       });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { SourceKind } from './content-source.js';
 import { removeJsonFile, writeJsonAtomically } from './json-file.js';
 
 /**
@@ -9,8 +10,13 @@ import { removeJsonFile, writeJsonAtomically } from './json-file.js';
 export interface PartState {
   version: 1;
   id: string;
-  /** The content URL (without credentials), so a different base URL or variant never resumes. */
+  /**
+   * The source's identity (the content URL, or a direct link without its query): bytes from
+   * another base URL, variant or link are resumed only under the same strong ETag.
+   */
   url: string;
+  /** Which source the bytes came from (absent in state files of earlier versions: the gateway). */
+  source?: SourceKind | undefined;
   etag: string | undefined;
   lastModified: string | undefined;
   totalBytes: number | undefined;

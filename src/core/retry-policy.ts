@@ -1,5 +1,6 @@
 import { isRetryableHttpError } from '../api/classify-response.js';
 import { EzvideoError, HttpError } from '../errors.js';
+import { PlannedRetry } from './download-errors.js';
 
 export interface RetryPolicy {
   /** Attempts after the first. */
@@ -41,7 +42,7 @@ export function retryDelayMs(
   return serverAskedMs === undefined ? backoff : Math.max(serverAskedMs, backoff);
 }
 
-/** What the server asked for, when the error carries it. */
+/** What the server asked for (or a planned retry's own pace), when the error carries it. */
 export function serverAskedDelayMs(error: unknown): number | undefined {
-  return error instanceof HttpError ? error.retryAfterMs : undefined;
+  return error instanceof HttpError || error instanceof PlannedRetry ? error.retryAfterMs : undefined;
 }

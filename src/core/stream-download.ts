@@ -1,24 +1,24 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import type { Variant, VideoApiClient } from '../api/client.js';
 import { discardBody } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import { pumpBody } from './body-pump.js';
 import { throttleProgress } from './progress-throttle.js';
-import { parseContentLength, parseContentRange } from './content-range.js';
+import { parseContentLength } from './content-range.js';
+import type { ContentSource } from './content-source.js';
 import { TruncatedTransferError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { mediaType } from './file-name.js';
 import { toOutputError } from './output-error.js';
 import { ifRangeValidator } from './part-state.js';
+import { decideResume } from './resume-decision.js';
 import { drained, flushed } from './writable-waits.js';
 
 export interface StreamDownloadSettings {
-  client: Pick<VideoApiClient, 'openContent'>;
+  source: ContentSource;
   id: string;
-  variant: Variant | undefined;
   stream: Writable;
   signal: AbortSignal | undefined;
   emit: EventSink;
@@ -40,9 +40,15 @@ export class StreamDownload {
   #contentType: string | undefined;
   #attempts = 0;
   #advanced = false;
+  /** A retry continued the stream with a 206. */
+  #resumed = false;
 
   constructor(settings: StreamDownloadSettings) {
     this.#settings = settings;
+  }
+
+  get source(): ContentSource {
+    return this.#settings.source;
   }
 
   get attempts(): number {
@@ -74,7 +80,7 @@ export class StreamDownload {
   }
 
   async attempt(): Promise<AttemptResult> {
-    const { id, client, variant, stream, signal, emit, now } = this.#settings;
+    const { id, source, stream, signal, emit, now } = this.#settings;
     this.#attempts += 1;
     this.#advanced = false;
     const headers: Record<string, string> = { 'accept-encoding': 'identity' };
@@ -83,23 +89,24 @@ export class StreamDownload {
       const validator = ifRangeValidator({ etag: this.#etag, lastModified: this.#lastModified });
       if (validator !== undefined) headers['if-range'] = validator;
     }
-    const response = await client.openContent(id, { variant, headers, signal });
+    const response = await source.open({ headers, signal });
     if (this.#offset > 0) {
-      const range = parseContentRange(response.headers['content-range']);
-      const etag = response.headers['etag'];
       // A weak ETag cannot go in If-Range, so a server may answer a 206 of a file that changed
-      // meanwhile; its ETag (weak or strong) differing from the first one tells.
-      const sameFile = etag === undefined || this.#etag === undefined || etag === this.#etag;
-      const continues =
-        response.status === 206 && range?.satisfied === true && range.start === this.#offset && range.total === this.#total && sameFile;
-      if (!continues) {
+      // meanwhile; the resume decision compares its ETag (weak or strong) with the first one.
+      const verdict = decideResume(
+        { offset: this.#offset, probing: false, recorded: { etag: this.#etag, totalBytes: this.#total }, otherSource: false },
+        response,
+      );
+      if (verdict.action !== 'append') {
         discardBody(response);
+        const why = verdict.action === 'whole' ? verdict.restart : 'reason' in verdict ? verdict.reason : 'no usable Range support';
         // 'server', not 'network': not retried, since another request cannot continue either;
         // it would only fetch the whole file again for nothing.
-        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${sameFile ? 'no usable Range support' : 'the file changed on the server'})`, {
+        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${why})`, {
           hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
         });
       }
+      this.#resumed = true;
     } else {
       this.#etag = response.headers['etag'];
       this.#lastModified = response.headers['last-modified'];
@@ -130,7 +137,8 @@ export class StreamDownload {
       contentType: this.#contentType,
       sha256: this.#hash.digest('hex'),
       attempts: this.#attempts,
-      resumed: false,
+      resumed: this.#resumed,
+      source: source.kind,
       skipped: false,
       verified: 'unchecked',
     };

@@ -1,5 +1,6 @@
 import type { VideoTask } from '../api/video.js';
 import { type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { formatSeconds } from './time.js';
 
 /** How the wait for one task ended. */
 export interface WaitOutcome {
@@ -80,8 +81,4 @@ export function timeoutOutcome(id: string, last: VideoTask | undefined, timeoutM
 function describeStatus(task: VideoTask): string {
   const word = task.rawStatus === '' || task.rawStatus === task.status ? task.status : `${task.status} (${task.rawStatus})`;
   return task.progress === undefined ? word : `${word} ${Math.floor(task.progress)}%`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -5,7 +5,7 @@ import { EzvideoError } from '../errors.js';
 import type { WaitEvent } from './events.js';
 import { defaultPollPolicy, firstPollOffsetMs, nextPollDelayMs, type PollPolicy } from './poll-policy.js';
 import { isTransientError, serverAskedDelayMs } from './retry-policy.js';
-import { realSleep, type Sleep } from './sleep.js';
+import { realSleep, type Sleep } from './time.js';
 import { outcomeOfError, outcomeOfTask, timeoutOutcome, type WaitOutcome } from './wait-outcome.js';
 
 export type { WaitOutcome } from './wait-outcome.js';

@@ -1,7 +1,7 @@
 import pRetry from 'p-retry';
 import { EzvideoError } from '../errors.js';
 import { defaultRetryPolicy, isTransientError, retryDelayMs, type RetryPolicy, serverAskedDelayMs } from './retry-policy.js';
-import { realSleep, type Sleep } from './sleep.js';
+import { realSleep, type Sleep } from './time.js';
 
 export interface RetryInfo {
   /** The attempt that just failed (1 for the first); the next starts after `delayMs`. */

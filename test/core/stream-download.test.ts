@@ -145,6 +145,9 @@ function scriptedClient(answers: FakeAnswer[]): { client: Parameters<typeof down
       });
       return { status: answer.status, headers: answer.headers, body: body as HttpResponse['body'], url: new URL('http://fake.invalid/') };
     },
+    // The stream engine never needs the status or a direct link for these answers.
+    getVideo: () => Promise.reject(new Error('no status call expected')),
+    openLink: () => Promise.reject(new Error('no direct link expected')),
   };
   return { client, requests };
 }
