@@ -7,6 +7,7 @@ import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
 import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
 import { redactStream } from './redact.js';
@@ -156,6 +157,12 @@ function addDownloadOptions(command: Command): Command {
     .addOption(new Option('--max-time <dur>', 'give up on an id after this long (e.g. 30m)').argParser(parsePositiveDuration))
     .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
     .option('--sha256 <hex>', 'expected sha256 of the file (one id only)')
+    .addOption(
+      new Option('--source <source>', 'auto (gateway, then the direct link if it cannot finish), gateway or direct (env EZVIDEO_SOURCE)').argParser(
+        parseChoice(sourceModes),
+      ),
+    )
+    .addOption(new Option('--content-wait <dur>', 'how long /content may still say "not ready" after the task completed (default 60s)').argParser(parsePositiveDuration))
     .option('--input <file>', 'read more ids from a file (- for stdin), one per line');
 }
 
@@ -251,6 +258,10 @@ export function main(argv: readonly string[]): void {
       process.exit(ExitCode.output);
     }
   });
+  // Node ignores SIGXFSZ, so a file-size limit (`ulimit -f`) reaches a write as EFBIG: exit 9,
+  // the part file kept. conf's exit hook (when-exit) re-raises every signal it catches, which
+  // would kill the process instead; a listener of our own keeps the signal handled.
+  if (process.platform !== 'win32') process.on('SIGXFSZ', () => {});
   // A stderr whose reader went away (`2>&1 | head -1`) leaves nowhere to report anything; its
   // error must not crash the process with exit 1 instead of the command's own code.
   process.stderr.on('error', () => {});

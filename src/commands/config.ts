@@ -1,4 +1,5 @@
 import { text } from 'node:stream/consumers';
+import { sourceModes } from '../core/content-source.js';
 import { ExitCode, usageError } from '../errors.js';
 import { configKeys, parseConfigKey } from '../settings/config-store.js';
 import { maskSecret } from '../settings/resolve-settings.js';
@@ -15,6 +16,9 @@ function checkedValue(key: string, value: string | undefined): string {
   if (trimmed === '') throw usageError(`config set ${key} needs a value`);
   if (key === 'base-url' && !/^https?:\/\/[^/]/i.test(trimmed)) {
     throw usageError(`invalid base URL ${JSON.stringify(trimmed)}: only http and https are supported`);
+  }
+  if (key === 'source' && !(sourceModes as readonly string[]).includes(trimmed)) {
+    throw usageError(`invalid source ${JSON.stringify(trimmed)}`, `Use one of: ${sourceModes.join(', ')}.`);
   }
   return trimmed;
 }

@@ -4,7 +4,8 @@ import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
-import { requireApiKey, resolveSettings, type Settings } from '../settings/resolve-settings.js';
+import type { SourceMode } from '../core/content-source.js';
+import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
 import type { CommandIO } from './io.js';
 
 export type ProgressMode = 'auto' | 'bar' | 'line' | 'none';
@@ -32,6 +33,8 @@ export interface CommandContext {
   store: () => Promise<ConfigStore>;
   /** A line for --verbose, to stderr; nothing otherwise. */
   log: (message: string) => void;
+  /** The `--source` default (EZVIDEO_SOURCE, the stored setting, `auto`), resolved once on first use. */
+  source: () => Promise<SourceMode>;
   /** The API client; asking for it without a key is the "no API key" error (exit 3). */
   client: () => VideoApiClient;
   /** Releases connections; called once the command is over. */
@@ -68,6 +71,7 @@ export async function createContext(options: GlobalOptions, io: CommandIO): Prom
     if (options.verbose) io.stderr.write(`[ezvideo] ${message}\n`);
   };
   let client: VideoApiClient | undefined;
+  let source: Promise<SourceMode> | undefined;
   const timeouts: Partial<Timeouts> = {
     ...(options.connectTimeout === undefined ? {} : { connectMs: options.connectTimeout }),
     ...(options.responseTimeout === undefined ? {} : { headersMs: options.responseTimeout }),
@@ -79,6 +83,10 @@ export async function createContext(options: GlobalOptions, io: CommandIO): Prom
     settings,
     store,
     log,
+    source: () => {
+      source ??= resolveSource({ env: io.env, store: { get: async (key) => (await store()).get(key) } });
+      return source;
+    },
     client: () => {
       client ??= new VideoApiClient({
         baseUrl: settings.baseUrl,

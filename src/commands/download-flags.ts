@@ -1,5 +1,6 @@
 import type { EzvideoError } from '../errors.js';
 import type { Variant } from '../api/client.js';
+import type { SourceMode } from '../core/content-source.js';
 
 /** The flags of `ezvideo download`, also accepted by `ezvideo wait --then-download`. */
 export interface DownloadFlags {
@@ -22,6 +23,10 @@ export interface DownloadFlags {
   verify: boolean;
   /** Expected sha256 (hex), one id only. */
   sha256?: string | undefined;
+  /** `--source`: overrides EZVIDEO_SOURCE and the stored setting. */
+  source?: SourceMode | undefined;
+  /** `--content-wait <dur>` in ms: how long /content may say "not ready" after completion. */
+  contentWait?: number | undefined;
   /** `--input <file>` or `-`: more ids, one per line. */
   input?: string | undefined;
 }

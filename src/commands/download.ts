@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Variant } from '../api/client.js';
+import type { VideoTask } from '../api/video.js';
 import { downloadVideo, type OutputTarget } from '../core/download.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
@@ -45,9 +46,9 @@ function outcomeOf(id: string, error: unknown): DownloadOutcome {
  * The per-id download used by `download` and by `wait --then-download`: never throws for an
  * expected failure, so one bad id does not stop a batch (a bug still propagates).
  */
-export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): (id: string) => Promise<DownloadOutcome> {
+export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): (id: string, task?: VideoTask) => Promise<DownloadOutcome> {
   let madeDir: Promise<void> | undefined;
-  return async (id) => {
+  return async (id, task) => {
     try {
       if (flags.dir !== undefined) {
         madeDir ??= makeOutputDir(flags.dir);
@@ -57,6 +58,9 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         client: context.client(),
         output: outputFor(id, flags, context),
         variant: flags.variant,
+        source: flags.source ?? (await context.source()),
+        task,
+        contentWaitMs: flags.contentWait,
         existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : 'refuse',
         verify: flags.verify,
         expectedSha256: flags.sha256,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { VideoTask } from '../api/video.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
 import { waitForTasks, type WaitOutcome } from '../core/wait.js';
@@ -25,7 +26,7 @@ export interface WaitFlags extends DownloadFlags {
  * imported, so `download --wait` can run this command without an import cycle, and tests can
  * count and delay downloads.
  */
-export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => (id: string) => Promise<DownloadOutcome>;
+export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => (id: string, task?: VideoTask) => Promise<DownloadOutcome>;
 
 /** How one id ended: its wait, then (with --then-download, once it completed) its download. */
 interface IdEnd {
@@ -48,6 +49,8 @@ function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean)
         ['--variant', flags.variant],
         ['--sha256', flags.sha256],
         ['--max-time', flags.maxTime],
+        ['--source', flags.source],
+        ['--content-wait', flags.contentWait],
         ['--force', flags.force || undefined],
         ['--skip-existing', flags.skipExisting || undefined],
       ] as const
@@ -74,6 +77,7 @@ function jsonLine(end: IdEnd): string {
     size: task?.size ?? null,
     seconds: task?.seconds ?? null,
     error: task?.error ?? null,
+    directUrl: task?.directUrl ?? null,
     exitCode: end.exitCode,
     ...(end.message === undefined ? {} : { message: end.message }),
     ...(result === undefined ? {} : { download: result }),
@@ -113,7 +117,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
       // the wait is over: a rejection left without a handler until then would be reported by Node
       // itself, past the CLI's error printing and redaction.
       downloads.push(
-        limit(() => download(wait.id))
+        limit(() => download(wait.id, wait.task))
           .then((outcome) => end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }))
           .catch((error: unknown) => {
             downloadFailure ??= { error };

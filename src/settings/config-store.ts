@@ -2,7 +2,7 @@ import Conf from 'conf';
 import { usageError } from '../errors.js';
 
 /** The settings that `ezvideo config` stores, by their command-line names. */
-export const configKeys = ['api-key', 'base-url'] as const;
+export const configKeys = ['api-key', 'base-url', 'source'] as const;
 export type ConfigKey = (typeof configKeys)[number];
 
 export function parseConfigKey(key: string): ConfigKey {

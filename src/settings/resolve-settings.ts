@@ -1,5 +1,6 @@
 import { defaultBaseUrl } from '../api/client.js';
-import { EzvideoError } from '../errors.js';
+import { type SourceMode, sourceModes } from '../core/content-source.js';
+import { EzvideoError, usageError } from '../errors.js';
 import type { ConfigKey } from './config-store.js';
 
 export type SettingSource = 'flag' | 'env' | 'config' | 'default';
@@ -44,6 +45,22 @@ export async function resolveSettings(inputs: SettingInputs): Promise<Settings> 
     ['config', () => inputs.store.get('base-url')],
   ])) ?? ['default', defaultBaseUrl];
   return { apiKey: apiKey?.[1], apiKeySource: apiKey?.[0], baseUrl: baseUrl[1], baseUrlSource: baseUrl[0] };
+}
+
+/**
+ * Where downloads come from when `--source` does not say: EZVIDEO_SOURCE, the stored setting,
+ * then `auto`. Resolved only by the commands that download, so the others never open the store.
+ */
+export async function resolveSource(inputs: Omit<SettingInputs, 'apiKeyFlag' | 'baseUrlFlag'>): Promise<SourceMode> {
+  const found = await firstSet([
+    ['env', () => inputs.env['EZVIDEO_SOURCE']],
+    ['config', () => inputs.store.get('source')],
+  ]);
+  if (found === undefined) return 'auto';
+  const [where, value] = found;
+  if ((sourceModes as readonly string[]).includes(value)) return value as SourceMode;
+  const origin = where === 'env' ? 'EZVIDEO_SOURCE' : 'the stored setting `source`';
+  throw usageError(`${origin} is ${JSON.stringify(value)}, not one of ${sourceModes.join(', ')}`, where === 'env' ? 'Fix or unset EZVIDEO_SOURCE.' : 'Fix it with `ezvideo config set source auto`.');
 }
 
 export function requireApiKey(settings: Settings): string {

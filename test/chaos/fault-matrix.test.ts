@@ -14,7 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { runPool } from '../../src/commands/run-pool.js';
 import { downloadVideo } from '../../src/core/download.js';
 import type { RetryPolicy } from '../../src/core/retry-policy.js';
-import type { Sleep } from '../../src/core/sleep.js';
+import type { Sleep } from '../../src/core/time.js';
 import { EzvideoError } from '../../src/errors.js';
 import { startMockServer, type MockServer, type ProfileName } from '../../src/mock/index.js';
 import { type ChaosKind, chaosKinds, type ChaosTrial, chaosTrial } from '../helpers/chaos-faults.js';

@@ -1,4 +1,4 @@
-import type { Sleep } from '../../src/core/sleep.js';
+import type { Sleep } from '../../src/core/time.js';
 
 interface Timer {
   at: number;
