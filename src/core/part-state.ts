@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { SourceKind } from './content-source.js';
-import { removeJsonFile, writeJsonAtomically } from './json-file.js';
 
 /**
  * What is known about the partial file beside it (`<out>.part.json`), so that a later run can
@@ -46,4 +45,20 @@ export async function removePartState(path: string): Promise<void> {
 export function ifRangeValidator(state: Pick<PartState, 'etag' | 'lastModified'>): string | undefined {
   if (state.etag !== undefined && !state.etag.startsWith('W/')) return state.etag;
   return state.lastModified;
+}
+
+/**
+ * The side files of a download (`<out>.part.json`, `<out>.part.ranges.json`) are written to a
+ * temporary name and renamed, so a crash never leaves a half-written one. Callers that may
+ * write the same path twice at once chain their writes: they share the temporary name.
+ */
+export async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  const temporary = `${path}.tmp`;
+  await writeFile(temporary, JSON.stringify(value));
+  await rename(temporary, path);
+}
+
+/** Removes a side file; one already gone is fine. */
+export async function removeJsonFile(path: string): Promise<void> {
+  await rm(path, { force: true });
 }

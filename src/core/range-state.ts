@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { removeJsonFile, writeJsonAtomically } from './json-file.js';
+import { removeJsonFile, writeJsonAtomically } from './part-state.js';
 
 /** One byte range of a multi-connection download: `[start, end)`, of which `done` bytes are on disk. */
 export interface RangeProgress {

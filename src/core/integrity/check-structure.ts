@@ -4,7 +4,7 @@ import { formatFromContentType, sniffFormat, type CheckableFormat } from './dete
 import { checkIsoBmff } from './iso-bmff.js';
 import { checkJpeg } from './jpeg.js';
 import { PositionalReader } from './positional-reader.js';
-import type { Verdict } from './verdict.js';
+import type { Verdict } from './positional-reader.js';
 import { checkWebp } from './webp.js';
 
 /**

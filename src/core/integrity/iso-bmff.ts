@@ -1,5 +1,5 @@
 import type { PositionalReader } from './positional-reader.js';
-import { failed, passed, type Verdict } from './verdict.js';
+import { failed, passed, type Verdict } from './positional-reader.js';
 
 /**
  * The structure of an ISO base media file (MP4, MOV, 3GP, M4A, AVIF, HEIC): a sequence of

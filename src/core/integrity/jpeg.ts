@@ -1,5 +1,5 @@
 import type { PositionalReader } from './positional-reader.js';
-import { failed, passed, type Verdict } from './verdict.js';
+import { failed, passed, type Verdict } from './positional-reader.js';
 
 /**
  * A JPEG starts with the start-of-image marker (FF D8) and ends with the end-of-image marker

@@ -1,5 +1,5 @@
 import type { PositionalReader } from './positional-reader.js';
-import { failed, passed, type Verdict } from './verdict.js';
+import { failed, passed, type Verdict } from './positional-reader.js';
 
 /**
  * A WebP file is one RIFF chunk: `RIFF`, a little-endian 32-bit size of what follows the first
