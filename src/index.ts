@@ -13,6 +13,7 @@ export { normalizeStatus, normalizeProgress, isTerminalStatus } from './api/stat
 export { parseErrorBody, type ServerError } from './api/error-body.js';
 export { EzvideoError, HttpError, ExitCode, type ErrorCode } from './errors.js';
 export type { DownloadOptions, OutputTarget } from './core/download.js';
+export type { SourceKind, SourceMode } from './core/content-source.js';
 export type { DownloadResult } from './core/download-result.js';
 export type { DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
 export { probeContent, type ContentInfo, type RangeSupport } from './core/probe-content.js';
