@@ -84,6 +84,11 @@ export class VideoApiClient {
 
   constructor(options: ClientOptions) {
     this.baseUrl = parseBaseUrl(options.baseUrl);
+    // A program's `process.env.EZVIDEO_API_KEY` may be unset: that is "no key" (exit 3) before
+    // any request, not `Authorization: Bearer undefined` sent to the server.
+    if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
+      throw new EzvideoError('auth', 'no API key', { hint: 'Pass apiKey (for example from EZVIDEO_API_KEY), or set one with `ezvideo config set api-key`.' });
+    }
     this.#apiKey = options.apiKey;
     this.#transport = new Transport({
       timeouts: { ...defaultTimeouts, ...options.timeouts },

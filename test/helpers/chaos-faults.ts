@@ -3,6 +3,7 @@
  * meets and which exit codes are acceptable. Deterministic (the same seed gives the same trials),
  * so a failing trial printed by the suite can be replayed alone.
  */
+import type { SourceMode } from '../../src/core/content-source.js';
 import type { Faults, ProfileName } from '../../src/mock/index.js';
 import { mulberry32 } from '../../src/mock/prng.js';
 
@@ -20,6 +21,11 @@ export interface ChaosTrial {
   expectedExits: readonly number[];
   /** The delay the server asks with Retry-After / retry-after-ms, which every wait must honour. */
   askedDelayMs?: number | undefined;
+  /**
+   * `--source` of the download: `gateway` for the faults of `/content` itself (their expected
+   * exits are the gateway's), `auto` or `direct` for the rows about the direct link.
+   */
+  source: SourceMode;
 }
 
 const KiB = 1024;
@@ -34,9 +40,23 @@ const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(ran
 /** A rate that makes the body last a while, so that a reset reaches the client after its data. */
 const readableRate = (random: Random): number => between(random, 4, 16) * MiB;
 
+/** What a profile's `/content` and status do, as far as the trials' expectations go. */
+interface ProfileTraits {
+  /** `/content` honours Range. */
+  ranges: boolean;
+  /** Completed status objects carry a direct link (`metadata.url`). */
+  link: boolean;
+}
+
+function traitsOf(profile: ProfileName): ProfileTraits {
+  return { ranges: profile !== 'ezmodel', link: profile === 'ezmodel' || profile === 'newapi' };
+}
+
+type TrialSpec = Omit<ChaosTrial, 'index' | 'profile' | 'id' | 'size' | 'kind' | 'source'> & { source?: SourceMode };
+
 interface KindSpec {
-  /** Faults for a payload of `size` bytes on a server that does (or not) honour Range. */
-  make: (random: Random, size: number, ranges: boolean) => Omit<ChaosTrial, 'index' | 'profile' | 'id' | 'size' | 'kind'>;
+  /** Faults for a payload of `size` bytes on a server with these traits. */
+  make: (random: Random, size: number, traits: ProfileTraits) => TrialSpec;
   /** Small enough to sit beside another fault in a `combo` trial and still get through. */
   combinable?: boolean;
 }
@@ -100,7 +120,7 @@ const kinds = {
   },
   'chunked, cut every time': {
     // With Range each cut still moves the file forward, so it ends whole; without, never.
-    make: (random, size, ranges) => ({ faults: { chunkedCut: { atByte: between(random, size >> 2, size - 1) } }, expectedExits: ranges ? recoverable : [9] }),
+    make: (random, size, { ranges }) => ({ faults: { chunkedCut: { atByte: between(random, size >> 2, size - 1) } }, expectedExits: ranges ? recoverable : [9] }),
   },
   'throttled link': {
     make: (random) => ({ faults: { throttle: between(random, 1, 8) * MiB }, expectedExits: recoverable }),
@@ -108,7 +128,38 @@ const kinds = {
   '60-second cut (scaled to 1.2 s)': {
     // The file needs 2-3 s at this rate: with Range every cut is resumed; without, the same cut
     // repeats and ezvideo stops after three, with exit 8.
-    make: (random, size, ranges) => ({ faults: { transferLimitMs: 1_200, throttle: Math.ceil(size / (between(random, 20, 30) / 10)) }, expectedExits: ranges ? recoverable : [8] }),
+    make: (random, size, { ranges }) => ({ faults: { transferLimitMs: 1_200, throttle: Math.ceil(size / (between(random, 20, 30) / 10)) }, expectedExits: ranges ? recoverable : [8] }),
+  },
+  '60-second cut, --source auto': {
+    // The same cut, and the status carries a link where the profile has one: the first cut from
+    // a gateway that ignores Range switches to it; where ranges work every cut is resumed.
+    make: (random, size, { ranges, link }) => ({
+      faults: { transferLimitMs: 1_200, throttle: Math.ceil(size / (between(random, 20, 30) / 10)) },
+      expectedExits: ranges || link ? recoverable : [8],
+      source: 'auto',
+    }),
+  },
+  'not ready for a while after completion': {
+    make: (random) => ({ faults: { contentLagMs: between(random, 100, 1_500) }, expectedExits: recoverable, source: 'auto' }),
+  },
+  'direct link, resets and a link that expires': {
+    make: (random) => ({
+      faults: { linkExpiryMs: between(random, 2_500, 4_000), reset: { seed: between(random, 1, 1e9), times: between(random, 1, 3) }, throttle: readableRate(random) },
+      // Without a link in the status, `--source direct` has nothing to fetch.
+      expectedExits: recoverable,
+      source: 'direct',
+    }),
+  },
+  'redirect to the CDN (307), resets': {
+    make: (random) => ({ faults: { redirectCdn: true, reset: { seed: between(random, 1, 1e9), times: between(random, 1, 2) }, throttle: readableRate(random) }, expectedExits: recoverable, source: 'auto' }),
+  },
+  "artifact proxy's coded errors": {
+    make: (random) => {
+      const kind = pick(random, ['upstream_auth_failed', 'request_rejected', 'gone', 'result_expired', 'upstream_busy', 'upstream_timeout', 'upstream_error'] as const);
+      const final: Partial<Record<typeof kind, number>> = { upstream_auth_failed: 8, request_rejected: 8, gone: 7, result_expired: 7 };
+      const code = final[kind];
+      return { faults: { artifactError: code === undefined ? { kind, times: between(random, 1, 3) } : { kind } }, expectedExits: code === undefined ? recoverable : [code] };
+    },
   },
   'Content-Range elsewhere than asked': {
     make: (random) => ({
@@ -143,20 +194,23 @@ export function chaosTrial(seed: number, index: number, profile: ProfileName): C
   const random = mulberry32(seed ^ Math.imul(index + 1, 0x9e3779b1));
   const kind = chaosKinds[index % chaosKinds.length] as ChaosKind;
   const size = between(random, 64, 2048) * KiB;
-  const ranges = profile !== 'ezmodel';
+  const traits = traitsOf(profile);
   const id = `size_${size / KiB}k_chaos${seed}_${index}`;
   if (kind !== combo) {
-    return { index, profile, id, size, kind, ...(kinds[kind] as KindSpec).make(random, size, ranges) };
+    const { source = 'gateway', ...spec } = (kinds[kind] as KindSpec).make(random, size, traits);
+    // `--source direct` on a profile whose status carries no link: exit 4, and nothing else.
+    const expectedExits = source === 'direct' && !traits.link ? [4] : spec.expectedExits;
+    return { index, profile, id, size, kind, ...spec, expectedExits, source };
   }
   const first = pick(random, combinableKinds);
-  const a = (kinds[first] as KindSpec).make(random, size, ranges);
+  const a = (kinds[first] as KindSpec).make(random, size, traits);
   // The second fault must not overwrite the first (two resets, two storms): both must act.
   const overlaps = (faults: Faults) => Object.keys(faults).some((name) => name !== 'throttle' && name in a.faults);
   let b = a;
   for (let tries = 0; b === a || overlaps(b.faults); tries += 1) {
     if (tries > 100) throw new Error(`no fault combines with ${first}`);
-    b = (kinds[pick(random, combinableKinds)] as KindSpec).make(random, size, ranges);
+    b = (kinds[pick(random, combinableKinds)] as KindSpec).make(random, size, traits);
   }
   const askedDelayMs = a.askedDelayMs ?? b.askedDelayMs;
-  return { index, profile, id, size, kind, faults: combine(a.faults, b.faults), expectedExits: recoverable, ...(askedDelayMs === undefined ? {} : { askedDelayMs }) };
+  return { index, profile, id, size, kind, faults: combine(a.faults, b.faults), expectedExits: recoverable, source: 'gateway', ...(askedDelayMs === undefined ? {} : { askedDelayMs }) };
 }

@@ -1,0 +1,187 @@
+/**
+ * The main job on the gateways as deployed today, against the simulator: the not-ready window
+ * after completion, the switch to the direct link when the classic proxy cannot finish, signed
+ * links that expire, the artifact proxy's coded answers, and a CDN that must never see the key.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { run } from '../../src/cli.js';
+import { startMockServer, type MockServer, type MockServerOptions, type ProfileName, type RecordedRequest } from '../../src/mock/index.js';
+import { allProfiles, contentRequests, fileSha256, rangeStart, removeTempDirs, servedSha256, tempDir, testKey } from '../helpers/download-sim.js';
+import { createMemoryIO } from '../helpers/memory-io.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+interface Ran {
+  code: number;
+  stderr: string;
+  json: Record<string, unknown>[];
+}
+
+const servers: MockServer[] = [];
+after(async () => {
+  await Promise.all(servers.map((server) => server.close()));
+  await removeTempDirs();
+});
+
+async function simulator(profile: ProfileName, options: MockServerOptions = {}): Promise<MockServer> {
+  const server = await startMockServer({ profile, key: testKey, ...options });
+  servers.push(server);
+  return server;
+}
+
+/** The CLI in this process, stderr not a terminal, with --json results. */
+async function ezvideo(server: MockServer, args: string[]): Promise<Ran> {
+  const memory = createMemoryIO({ env: { EZVIDEO_CONFIG_DIR: '/nonexistent-ezvideo-test' } });
+  const code = await run([...args, '--json', '--api-key', testKey, '--base-url', server.baseUrl], memory.io);
+  const json = memory.stdout
+    .text()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, stderr: memory.stderr.text(), json };
+}
+
+function lines(text: string, pattern: RegExp): string[] {
+  return text.split('\n').filter((line) => pattern.test(line));
+}
+
+const cdnRequests = (server: MockServer, id: string): RecordedRequest[] => server.secondOrigin.requests.filter((request) => request.taskId === id);
+
+describe('wait --then-download through the not-ready window after completion', () => {
+  it('a 10 s content lag on every profile: exit 0, the identical file, one warning and no failure', async () => {
+    await Promise.all(
+      allProfiles.map(async (profile) => {
+        const server = await simulator(profile, { generationTimeMs: 300, faults: { contentLagMs: 10_000 } });
+        const id = server.createTask({ kind: 'synthetic', size: 300 * KiB });
+        const dir = await tempDir();
+        const ran = await ezvideo(server, ['wait', id, '--then-download', '--dir', dir, '--interval', '200ms']);
+        assert.equal(ran.code, 0, `${profile}: ${ran.stderr}`);
+        const download = ran.json[0]?.['download'] as Record<string, unknown> | undefined;
+        assert.equal(download?.['sha256'], await servedSha256(server, id), profile);
+        assert.equal(await fileSha256(String(download?.['path'])), download?.['sha256'], profile);
+        assert.equal(lines(ran.stderr, /still answers not ready/).length, 1, `${profile}: one warning\n${ran.stderr}`);
+        assert.deepEqual(lines(ran.stderr, /^error:|failed/), [], `${profile}: no failure shown\n${ran.stderr}`);
+        assert.ok(contentRequests(server, id).filter((request) => request.status !== 200).length >= 2, `${profile}: the window was met`);
+      }),
+    );
+  });
+
+  it('a lag longer than --content-wait: exit 5, saying so, and the hint is not the command just run', async () => {
+    const server = await simulator('ezmodel', { generationTimeMs: 100, faults: { contentLagMs: 60_000 } });
+    const id = server.createTask({ kind: 'synthetic', size: 100 * KiB });
+    const ran = await ezvideo(server, ['wait', id, '--then-download', '--dir', await tempDir(), '--interval', '100ms', '--content-wait', '2s']);
+    assert.equal(ran.code, 5, ran.stderr);
+    assert.match(String(ran.json[0]?.['message']), /still says not ready 2 s after the status said completed/);
+    assert.doesNotMatch(ran.stderr, /ezvideo wait .*--then-download/);
+  });
+});
+
+describe('the classic proxy cannot finish: --source auto takes the direct link', () => {
+  // 2 MiB at 300 KiB/s takes about 7 s: more than 3 times the 2 s limit of each transfer.
+  const cutServer = () => simulator('ezmodel', { transferLimitMs: 2_000, faults: { throttle: 300 * KiB } });
+
+  it('auto: one cut, one warning, the rest from the CDN (resumed under the same strong ETag), never with the key', async () => {
+    const server = await cutServer();
+    const id = 'size_2m_auto';
+    const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4')]);
+    assert.equal(ran.code, 0, ran.stderr);
+    const result = ran.json[0] ?? {};
+    assert.equal(result['source'], 'direct');
+    assert.equal(result['sha256'], await servedSha256(server, id));
+    assert.equal(await fileSha256(String(result['path'])), result['sha256']);
+    assert.equal(lines(ran.stderr, /switching to the direct link/).length, 1, ran.stderr);
+    const cdn = cdnRequests(server, id);
+    assert.ok(cdn.length >= 1, 'the CDN served it');
+    assert.deepEqual(cdn.map((request) => request.headers['authorization']), cdn.map(() => undefined), 'no Authorization header ever reached the CDN');
+    assert.ok(rangeStart(cdn[0] ?? assert.fail()) > 0, 'the bytes from the gateway were kept: the CDN proved the same file');
+    assert.equal(contentRequests(server, id).length, 1, 'one cut on the gateway, not three');
+  });
+
+  it('gateway: exit 8 with the clear message about the limit', async () => {
+    const server = await cutServer();
+    const ran = await ezvideo(server, ['download', 'size_2m_gw', '-o', join(await tempDir(), 'out.mp4'), '--source', 'gateway']);
+    assert.equal(ran.code, 8, ran.stderr);
+    assert.match(ran.stderr, /the transfer was cut after about 2 s on each of the last 3 attempts.*limits each transfer to about 2 s/);
+    assert.equal(cdnRequests(server, 'size_2m_gw').length, 0);
+  });
+
+  it('a 307 to the CDN (forks that redirect): followed without the key', async () => {
+    const server = await simulator('ezmodel', { faults: { redirectCdn: true } });
+    const id = 'size_300k_redirected';
+    const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4')]);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.json[0]?.['sha256'], await servedSha256(server, id));
+    const cdn = cdnRequests(server, id);
+    assert.ok(cdn.length >= 1);
+    assert.ok(cdn.every((request) => request.headers['authorization'] === undefined));
+  });
+});
+
+describe('--source direct', () => {
+  it('an expired signed link is not used: a fresh one comes from a new status call', async () => {
+    const server = await simulator('ezmodel', { faults: { linkExpiryMs: 2_500 } });
+    const id = 'size_1m_expiring';
+    // Cut once mid-body after the link has expired: the retry must renew it.
+    server.setFaults(id, { throttle: 256 * KiB, reset: { afterBytes: 700 * KiB, times: 1 } });
+    const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4'), '--source', 'direct']);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.json[0]?.['sha256'], await servedSha256(server, id));
+    const cdn = cdnRequests(server, id);
+    const expiries = new Set(cdn.map((request) => request.query['expires']));
+    assert.ok(expiries.size >= 2, `a renewed link was used: ${[...expiries].join(', ')}`);
+    assert.match(ran.stderr, /the direct link has expired; using a fresh one/);
+    assert.ok(rangeStart(cdn.at(-1) ?? assert.fail()) > 0, 'the renewed link resumed');
+    assert.equal(contentRequests(server, id).length, 0, 'the gateway was never asked');
+  });
+
+  it('a status without a link: exit 4, saying so', async () => {
+    const server = await simulator('ideal');
+    const ran = await ezvideo(server, ['download', 'vid_nolink', '-o', join(await tempDir(), 'out.mp4'), '--source', 'direct']);
+    assert.equal(ran.code, 4, ran.stderr);
+    assert.match(ran.stderr, /carries no direct link/);
+  });
+
+  it('the newapi capability URL on the gateway itself: fetched without the key', async () => {
+    const server = await simulator('newapi');
+    const id = 'size_500k_capability';
+    const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4'), '--source', 'direct']);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.json[0]?.['sha256'], await servedSha256(server, id));
+    const artifact = server.requests.filter((request) => request.path.includes('/artifacts/'));
+    assert.ok(artifact.length >= 1);
+    assert.ok(artifact.every((request) => request.headers['authorization'] === undefined));
+  });
+});
+
+describe("the artifact proxy's coded answers (newapi, --source gateway)", () => {
+  const cases: Array<[kind: string, code: number, requests: number, message: RegExp]> = [
+    ['upstream_auth_failed', 8, 1, /credentials with its upstream provider were refused \(not your API key\)/],
+    ['request_rejected', 8, 1, /refused to fetch the file from its upstream/],
+    ['gone', 7, 1, /expired/],
+    ['result_expired', 7, 1, /expired/],
+  ];
+  for (const [kind, code, requests, message] of cases) {
+    it(`${kind}: exit ${code} after ${requests} request`, async () => {
+      const server = await simulator('newapi', { faults: { artifactError: { kind } as never } });
+      const id = `size_200k_${kind.replace(/_/g, '')}`;
+      const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4'), '--source', 'gateway']);
+      assert.equal(ran.code, code, ran.stderr);
+      assert.match(ran.stderr, message);
+      assert.equal(contentRequests(server, id).length, requests);
+      assert.doesNotMatch(ran.stderr, /API key was refused/);
+    });
+  }
+  for (const kind of ['upstream_busy', 'upstream_timeout']) {
+    it(`${kind} once: retried, and the file lands`, async () => {
+      const server = await simulator('newapi', { faults: { artifactError: { kind, times: 1 } as never } });
+      const id = `size_200k_${kind.replace(/_/g, '')}`;
+      const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4'), '--source', 'gateway']);
+      assert.equal(ran.code, 0, ran.stderr);
+      assert.equal(ran.json[0]?.['sha256'], await servedSha256(server, id));
+      assert.equal(contentRequests(server, id).length, 2);
+    });
+  }
+});
