@@ -16,15 +16,19 @@ export const DEFAULT_MOCK_PORT = 8123;
 export const MOCK_FLAGS: readonly MockFlag[] = [
   { flags: '--port <n>', description: 'port to listen on (0: any free port)', defaultValue: String(DEFAULT_MOCK_PORT) },
   { flags: '--host <address>', description: 'address to listen on', defaultValue: '127.0.0.1' },
-  { flags: '--profile <name>', description: 'server to imitate: ideal, openai or ezmodel', defaultValue: 'ideal' },
+  {
+    flags: '--profile <name>',
+    description: 'server to imitate: ideal, openai, ezmodel (classic gateway) or newapi (artifact-proxy gateway)',
+    defaultValue: 'ideal',
+  },
   { flags: '--key <key>', description: 'the only API key accepted (default: any non-empty key)' },
   {
-    flags: '--generation-time <seconds>',
-    description: 'time from a task\'s first sight to its final state',
+    flags: '--generation-time <duration>',
+    description: 'time from a task\'s first sight to its final state (500ms, 10s, 2m or plain seconds)',
     defaultValue: String(DEFAULT_GENERATION_SECONDS),
   },
   {
-    flags: '--transfer-limit <seconds>',
+    flags: '--transfer-limit <duration>',
     description: 'cut every /content transfer after this long (ezmodel default: 60)',
   },
   { flags: '--seed <n>', description: 'seed of the synthetic bytes and of new task ids', defaultValue: '1' },
@@ -42,7 +46,7 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
   },
   { flags: '--reset-after <bytes>[:<k>]', description: 'reset the connection after this many body bytes (first k responses)' },
   { flags: '--reset-seed <n>[:<k>]', description: 'reset the connection at a pseudo-random body offset drawn from seed n' },
-  { flags: '--stall <seconds>[:<after-bytes>]', description: 'stop sending mid-body for this long (default: halfway)' },
+  { flags: '--stall <duration>[:<after-bytes>]', description: 'stop sending mid-body for this long (default: halfway)' },
   { flags: '--short-body <bytes>[:<k>]', description: 'send this many bytes fewer than Content-Length, then close' },
   { flags: '--chunked-cut <bytes>[:<k>]', description: 'send no Content-Length and end the body cleanly after this many bytes' },
   { flags: '--throttle <bytes-per-second>', description: 'limit each connection to this rate (e.g. 512k, 2m)' },
@@ -53,4 +57,18 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
     description: 'redirect /content: second-origin (default, another port), loop, file-url, ftp-url or javascript-url',
   },
   { flags: '--broken-structure', description: 'serve MP4s of the right length whose box structure is broken' },
+  {
+    flags: '--content-lag <duration>',
+    description: 'for this long after a task completes, /content still answers the profile\'s not-ready error',
+  },
+  {
+    flags: '--redirect-cdn',
+    description: '/content answers 307 to a signed URL on the second origin (the CDN), unless ?download=1',
+  },
+  { flags: '--link-expiry <duration>', description: 'lifetime of the signed links in status objects and redirects (default 1h)' },
+  {
+    flags: '--artifact-error <kind>[:<k>]',
+    description:
+      'the artifact proxy\'s coded error on /content: upstream_auth_failed, gone, result_expired, upstream_busy, upstream_timeout, upstream_error or request_rejected',
+  },
 ];

@@ -3,7 +3,7 @@
  * tried against every server dialect and every failure without spending money.
  */
 import { usageError } from '../errors.js';
-import { PROFILE_NAMES, REDIRECT_TARGETS, parseByteSize, startMockServer } from '../mock/index.js';
+import { ARTIFACT_ERROR_KINDS, PROFILE_NAMES, REDIRECT_TARGETS, parseByteSize, startMockServer } from '../mock/index.js';
 import type { Faults, MockServer, ProfileName, RecordedRequest } from '../mock/index.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_GENERATION_SECONDS, DEFAULT_MOCK_PORT } from './mock-flags.js';
@@ -32,15 +32,18 @@ export interface MockCommandOptions {
   etagChanges?: boolean;
   redirect?: boolean | string;
   brokenStructure?: boolean;
+  contentLag?: string;
+  redirectCdn?: boolean;
+  linkExpiry?: string;
+  artifactError?: string;
 }
-
 
 export async function runMock(options: MockCommandOptions, io: CommandIO): Promise<number> {
   const profile = parseProfile(options.profile);
   const port = options.port === undefined ? DEFAULT_MOCK_PORT : integer('--port', options.port, 0, 65535);
   const host = options.host ?? '127.0.0.1';
-  const generationSeconds =
-    options.generationTime === undefined ? DEFAULT_GENERATION_SECONDS : seconds('--generation-time', options.generationTime);
+  const generationTimeMs =
+    options.generationTime === undefined ? DEFAULT_GENERATION_SECONDS * 1000 : duration('--generation-time', options.generationTime);
   const faults = parseFaults(options);
   let server: MockServer;
   try {
@@ -48,14 +51,14 @@ export async function runMock(options: MockCommandOptions, io: CommandIO): Promi
       port,
       host,
       profile,
-      generationTimeMs: generationSeconds * 1000,
+      generationTimeMs,
       faults,
       recordRequests: false,
       ...(options.key === undefined ? {} : { key: options.key }),
       ...(options.seed === undefined ? {} : { seed: integer('--seed', options.seed, 0, 2 ** 32 - 1) }),
       ...(options.transferLimit === undefined
         ? {}
-        : { transferLimitMs: seconds('--transfer-limit', options.transferLimit) * 1000 }),
+        : { transferLimitMs: duration('--transfer-limit', options.transferLimit) }),
       ...(options.verbose ? { onRequest: (request: RecordedRequest) => io.stderr.write(describe(request)) } : {}),
     });
   } catch (error) {
@@ -110,11 +113,11 @@ function parseFaults(options: MockCommandOptions): Faults {
     const format = oneOf('--retry-after-format', options.retryAfterFormat ?? 'seconds', ['seconds', 'http-date', 'ms'] as const);
     faults.failFirst = { count: integer('--fail-first count', count, 1), status: integer('--fail-first status', status, 400, 599), on };
     if (retryAfter !== undefined) {
-      const delay = seconds('--fail-first retry-after', retryAfter);
+      const delayMs = duration('--fail-first retry-after', retryAfter);
       if (format === 'ms') {
-        faults.failFirst.retryAfterMs = Math.round(delay * 1000);
+        faults.failFirst.retryAfterMs = delayMs;
       } else {
-        faults.failFirst.retryAfterSeconds = Math.ceil(delay);
+        faults.failFirst.retryAfterSeconds = Math.ceil(delayMs / 1000);
         faults.failFirst.retryAfterFormat = format;
       }
     }
@@ -129,8 +132,8 @@ function parseFaults(options: MockCommandOptions): Faults {
   }
   if (options.stall !== undefined) {
     const [time, after, extra] = options.stall.split(':');
-    if (time === undefined || extra !== undefined) throw usageError(`--stall "${options.stall}" is not <seconds>[:<after-bytes>]`);
-    faults.stall = { seconds: seconds('--stall', time), ...(after === undefined ? {} : { afterBytes: byteCount('--stall', after) }) };
+    if (time === undefined || extra !== undefined) throw usageError(`--stall "${options.stall}" is not <duration>[:<after-bytes>]`);
+    faults.stall = { seconds: duration('--stall', time) / 1000, ...(after === undefined ? {} : { afterBytes: byteCount('--stall', after) }) };
   }
   if (options.shortBody !== undefined) {
     const [bytes, times] = withTimes('--short-body', options.shortBody);
@@ -152,6 +155,13 @@ function parseFaults(options: MockCommandOptions): Faults {
     faults.redirect =
       options.redirect === true ? 'second-origin' : oneOf('--redirect', options.redirect, REDIRECT_TARGETS);
   }
+  if (options.contentLag !== undefined) faults.contentLagMs = duration('--content-lag', options.contentLag);
+  if (options.redirectCdn) faults.redirectCdn = true;
+  if (options.linkExpiry !== undefined) faults.linkExpiryMs = duration('--link-expiry', options.linkExpiry);
+  if (options.artifactError !== undefined) {
+    const [kind, times] = withTimes('--artifact-error', options.artifactError);
+    faults.artifactError = { kind: oneOf('--artifact-error', kind, ARTIFACT_ERROR_KINDS), ...times };
+  }
   return faults;
 }
 
@@ -168,10 +178,13 @@ function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_
   return value;
 }
 
-function seconds(flag: string, text: string): number {
-  const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(value)) throw usageError(`${flag} "${text}" is not a number of seconds`, 'e.g. 10 or 0.5');
-  return value;
+const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `500ms`, `10s`, `2m`, `1h`, or a plain number of seconds (`0.5`); returns milliseconds. */
+function duration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!match) throw usageError(`${flag} "${text}" is not a duration`, 'e.g. 500ms, 10s, 2m, or 0.5 for seconds');
+  return Math.round(Number(match[1]) * (durationUnits[match[2] ?? 's'] ?? 1000));
 }
 
 function byteCount(flag: string, text: string): number {

@@ -1,9 +1,12 @@
 /**
  * The main origin: `POST /v1/videos`, `GET /v1/videos/{id}`, `GET|HEAD /v1/videos/{id}/content`,
+ * and in profiles whose links are capabilities `GET|HEAD /v1/tasks/{id}/artifacts/video/content`,
  * answered in the dialect of the running profile, with the faults in force for the task.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { artifactErrorReply, newApiError } from './artifact-errors.js';
 import { serveContent } from './content-response.js';
+import { CAPABILITY_PATH, cdnLink, checkAccess, statusLink } from './direct-links.js';
 import type { ActiveFaults } from './fault-rules.js';
 import { failFirstReply } from './fault-replies.js';
 import { jsonReply } from './profile.js';
@@ -14,9 +17,13 @@ import { isVariant, variantFilename } from './sample-assets.js';
 import type { Variant } from './sample-assets.js';
 import type { SimulatorState } from './simulator-state.js';
 import { hasContent, taskPayload } from './task-payload.js';
-import { viewTask } from './task-store.js';
+import { finalAtMs, viewTask } from './task-store.js';
 
-type Route = { kind: 'create' } | { kind: 'status'; id: string } | { kind: 'content'; id: string };
+type Route =
+  | { kind: 'create' }
+  | { kind: 'status'; id: string }
+  | { kind: 'content'; id: string }
+  | { kind: 'capability'; id: string };
 
 /** Create bodies are a prompt and a few fields; anything larger is not a real client. */
 const MAX_CREATE_BODY = 1024 * 1024;
@@ -31,8 +38,13 @@ export async function handleApiRequest(
 ): Promise<void> {
   const { profile } = state;
   const method = req.method ?? 'GET';
-  const route = matchRoute(method, url.pathname, profile.content.head);
+  const route = matchRoute(method, url.pathname, profile.content.head, profile.links === 'capability');
   if (!route) return sendReply(res, profile.routeNotFound(method, url.pathname));
+  // The capability URL is its own credential: no key is asked for, whatever is sent.
+  if (route.kind === 'capability') {
+    record.taskId = route.id;
+    return answerCapability(state, route.id, req, res, url, record, signal);
+  }
   if (!authorized(req, state.key)) return sendReply(res, profile.unauthorized());
   if (state.faults.resolve(route.kind === 'create' ? '' : route.id, route.kind).faults.echoAuthorization) {
     return sendReply(res, echoedAuthorization(req));
@@ -40,23 +52,31 @@ export async function handleApiRequest(
   if (route.kind === 'create') return createTask(state, req, res);
   record.taskId = route.id;
   if (route.kind === 'status') return answerStatus(state, route.id, res);
-  return answerContent(state, route.id, req, res, url, record, signal);
+  return answerContent(state, route.id, req, res, url, record, signal, true);
 }
 
-function matchRoute(method: string, path: string, headRouted: boolean): Route | undefined {
+function matchRoute(method: string, path: string, headRouted: boolean, capabilities: boolean): Route | undefined {
   if (path === '/v1/videos' || path === '/v1/videos/') return method === 'POST' ? { kind: 'create' } : undefined;
+  const readable = method === 'GET' || (method === 'HEAD' && headRouted);
+  const capability = capabilities ? CAPABILITY_PATH.exec(path)?.[1] : undefined;
+  if (capability !== undefined) {
+    const id = decodeSegment(capability);
+    return id !== undefined && readable ? { kind: 'capability', id } : undefined;
+  }
   const match = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(path);
-  const segment = match?.[1];
+  const id = decodeSegment(match?.[1]);
+  if (id === undefined) return undefined;
+  if (match?.[2] === undefined) return method === 'GET' ? { kind: 'status', id } : undefined;
+  return readable ? { kind: 'content', id } : undefined;
+}
+
+function decodeSegment(segment: string | undefined): string | undefined {
   if (segment === undefined) return undefined;
-  let id: string;
   try {
-    id = decodeURIComponent(segment);
+    return decodeURIComponent(segment);
   } catch {
     return undefined;
   }
-  if (match?.[2] === undefined) return method === 'GET' ? { kind: 'status', id } : undefined;
-  if (method === 'GET' || (method === 'HEAD' && headRouted)) return { kind: 'content', id };
-  return undefined;
 }
 
 function authorized(req: IncomingMessage, key: string | undefined): boolean {
@@ -93,7 +113,7 @@ async function createTask(state: SimulatorState, req: IncomingMessage, res: Serv
   const size = typeof fields['size'] === 'string' ? { resolution: fields['size'] } : {};
   const seconds = typeof fields['seconds'] === 'number' ? { seconds: String(fields['seconds']) } : field('seconds');
   const task = state.tasks.create({ ...field('prompt'), ...field('model'), ...seconds, ...size });
-  sendReply(res, jsonReply(200, profile.videoObject(viewTask(task, Date.now(), false))));
+  sendReply(res, jsonReply(200, profile.videoObject(viewTask(task, Date.now(), false), undefined)));
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -114,13 +134,35 @@ function answerStatus(state: SimulatorState, id: string, res: ServerResponse): v
   if (faults.failFirst) return sendReply(res, failFirstReply(faults.failFirst, profile, Date.now()));
   const task = state.tasks.get(id);
   if (!task) return sendReply(res, profile.statusNotFound(id));
-  const view = viewTask(task, Date.now(), faults.neverFinish === true);
-  const reply = jsonReply(200, profile.videoObject(view), profile.statusHeaders(view, task.generationTimeMs));
+  const now = Date.now();
+  const view = viewTask(task, now, faults.neverFinish === true);
+  const link = statusLink(state, view, now, faults.linkExpiryMs);
+  const reply = jsonReply(200, profile.videoObject(view, link), profile.statusHeaders(view, task.generationTimeMs));
   // Cut mid-object, as a proxy that drops the end of a response would.
   if (faults.malformedJson) reply.body = reply.body.slice(0, Math.ceil(reply.body.length / 2));
   sendReply(res, reply);
 }
 
+/** A bad or expired capability is refused before anything about the task is looked up. */
+async function answerCapability(
+  state: SimulatorState,
+  id: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  record: RecordedRequest,
+  signal: AbortSignal,
+): Promise<void> {
+  const check = checkAccess(state, id, url.searchParams.get('access'), Date.now());
+  if (check === 'invalid') return sendReply(res, newApiError(403, 'artifact_request_rejected', 'invalid access token'));
+  if (check === 'expired') return sendReply(res, newApiError(403, 'artifact_access_expired', 'access token expired'));
+  return answerContent(state, id, req, res, url, record, signal, false);
+}
+
+/**
+ * `/content`, or the capability URL that serves the same file: the same checks and faults,
+ * except that only `/content` redirects (`mayRedirect`).
+ */
 async function answerContent(
   state: SimulatorState,
   id: string,
@@ -129,6 +171,7 @@ async function answerContent(
   url: URL,
   record: RecordedRequest,
   signal: AbortSignal,
+  mayRedirect: boolean,
 ): Promise<void> {
   const { profile } = state;
   const asked = url.searchParams.get('variant') ?? 'video';
@@ -146,12 +189,29 @@ async function answerContent(
     commit();
     return sendReply(res, profile.contentNotFound(id));
   }
-  const view = viewTask(task, Date.now(), faults.neverFinish === true);
+  const now = Date.now();
+  const view = viewTask(task, now, faults.neverFinish === true);
   if (view.phase !== 'completed' || !hasContent(task)) {
     commit();
     return sendReply(res, view.expired ? profile.contentExpired(view) : profile.contentNotReady(view));
   }
-  if (faults.redirect) return redirect(state, res, url, id, variant, faults);
+  if (faults.contentLagMs !== undefined && now < finalAtMs(task) + faults.contentLagMs) {
+    commit();
+    return sendReply(res, profile.contentLagging(view));
+  }
+  if (faults.artifactError) {
+    commit();
+    return sendReply(res, artifactErrorReply(faults.artifactError.kind));
+  }
+  if (mayRedirect && faults.redirect) return redirect(state, res, url, id, variant, faults);
+  // `?download=1` is how a client asks such a gateway to proxy after all.
+  if (mayRedirect && faults.redirectCdn && url.searchParams.get('download') !== '1') {
+    // Not committed: the CDN's response is the one that meets `times`, as with `redirect`.
+    const location = cdnLink(state, id, now, faults.linkExpiryMs, variant);
+    res.writeHead(307, { Location: location, 'Referrer-Policy': 'no-referrer', 'Content-Length': '0' });
+    res.end();
+    return;
+  }
   commit();
   if (faults.etagChanges) task.version++;
   const payload = taskPayload(task, variant, faults.brokenStructure === true, state.seed);

@@ -1,7 +1,8 @@
 /**
  * Serves a payload on `/content` (and on the second origin): validators, Range and If-Range
- * when supported, HEAD, and the faults that shape a body (cuts, stalls, throttling, lies
- * about lengths and ranges). Shared by every profile; what differs comes in `support`.
+ * when supported, If-None-Match where relayed, HEAD, and the faults that shape a body (cuts,
+ * stalls, throttling, lies about lengths and ranges). Shared by every profile; what differs
+ * comes in `support`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -9,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { writeBody } from './body-writer.js';
 import type { BodyPlan } from './body-writer.js';
 import type { ActiveFaults } from './fault-rules.js';
+import { noneMatchHits } from './if-none-match.js';
 import type { Payload } from './payload.js';
 import { mulberry32 } from './prng.js';
 import type { ContentSupport } from './profile.js';
@@ -45,6 +47,13 @@ export async function serveContent(request: ContentRequest): Promise<void> {
   };
   const filename = faults.contentDisposition ?? (support.disposition ? request.filename : undefined);
   if (filename !== undefined) headers['Content-Disposition'] = `attachment; filename="${filename}"`;
+
+  // Evaluated before Range, as RFC 9110 orders the preconditions.
+  if (support.notModified && noneMatchHits(firstValue(req.headers['if-none-match']), payload.etag)) {
+    res.writeHead(304, { ETag: payload.etag, 'Last-Modified': payload.lastModified.toUTCString(), ...support.headers });
+    res.end();
+    return;
+  }
 
   let status = 200;
   let start = 0;

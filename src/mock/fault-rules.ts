@@ -21,7 +21,7 @@ interface Rule {
   counts: Map<string, number>;
 }
 
-const bodyFaults = ['reset', 'stall', 'shortBody', 'chunkedCut'] as const;
+const bodyFaults = ['reset', 'stall', 'shortBody', 'chunkedCut', 'artifactError'] as const;
 
 export class FaultRules {
   private readonly rules: Rule[] = [];

@@ -1,9 +1,9 @@
 /**
  * The misbehaviours the simulator can be told to show, server-wide or per task id. Every
  * field is optional and independent, so one test can combine several (a throttled body that
- * also stalls, a 503 before a redirect, ...). Faults that cut a body take `times`: they hit
- * only the first `times` content responses of each task (counted from the moment the fault
- * was set), so that a retrying client can eventually succeed; without it they always hit.
+ * also stalls, a 503 before a redirect, ...). Faults that cut or refuse a body take `times`:
+ * they hit only the first `times` content responses of each task (counted from the moment the
+ * fault was set), so that a retrying client can eventually succeed; without it they always hit.
  */
 
 export interface FailFirstFault {
@@ -71,7 +71,37 @@ export interface Faults {
    * repeat that message with the key in it.
    */
   echoAuthorization?: boolean;
+  /**
+   * The artifact proxy's coded failures on `/content` of a completed task (the table in
+   * shared/api/README.md): 502, 410, 503 with `Retry-After: 1`, 504 or 403, each with its
+   * `artifact_*` code.
+   */
+  artifactError?: { kind: ArtifactErrorKind; times?: number };
+  /**
+   * For this long after a task completes, its status already says completed but `/content`
+   * still answers the profile's not-ready error: the status call and the content call read
+   * different copies of the task. The CDN (second origin) is another copy and has no lag.
+   */
+  contentLagMs?: number;
+  /**
+   * `/content` answers 307 to the task's signed URL on the second origin, which plays the
+   * provider's CDN, with `Referrer-Policy: no-referrer`; `?download=1` asks for the proxy.
+   */
+  redirectCdn?: boolean;
+  /** Lifetime of the signed links in status objects and CDN redirects. Default one hour. */
+  linkExpiryMs?: number;
 }
 
 export const REDIRECT_TARGETS = ['second-origin', 'loop', 'file-url', 'ftp-url', 'javascript-url'] as const;
 export type RedirectTarget = (typeof REDIRECT_TARGETS)[number];
+
+export const ARTIFACT_ERROR_KINDS = [
+  'upstream_auth_failed',
+  'gone',
+  'result_expired',
+  'upstream_busy',
+  'upstream_timeout',
+  'upstream_error',
+  'request_rejected',
+] as const;
+export type ArtifactErrorKind = (typeof ARTIFACT_ERROR_KINDS)[number];

@@ -5,7 +5,7 @@
  */
 export { startMockServer } from './mock-server.js';
 export type { MockServer, MockServerOptions } from './mock-server.js';
-export type { Faults, FailFirstFault } from './faults.js';
+export type { ArtifactErrorKind, Faults, FailFirstFault } from './faults.js';
 export type { Payload } from './payload.js';
 export type { ProfileName, TaskPhase, TaskView } from './profile.js';
 export { PROFILE_NAMES } from './profile.js';
@@ -15,6 +15,6 @@ export type { TaskKind } from './seeded-id.js';
 export { parseSeededId } from './seeded-id.js';
 export type { CreateTaskOptions } from './task-store.js';
 export { parseByteSize } from './byte-size.js';
-export { REDIRECT_TARGETS } from './faults.js';
+export { ARTIFACT_ERROR_KINDS, REDIRECT_TARGETS } from './faults.js';
 export type { RedirectTarget } from './faults.js';
 export { MIN_STRUCTURED_SIZE } from './synthetic-mp4.js';

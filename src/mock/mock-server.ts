@@ -1,15 +1,19 @@
 /**
- * Starts the simulator: the API origin in the chosen profile and the second origin that the
- * redirect fault points to, both real HTTP servers on loopback (port 0 by default).
+ * Starts the simulator: the API origin in the chosen profile and the second origin (the
+ * redirect target, which also plays the provider's CDN), both real HTTP servers on loopback
+ * (port 0 by default).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest } from './api-routes.js';
+import { statusLink } from './direct-links.js';
 import { FaultRules } from './fault-rules.js';
 import type { Faults } from './faults.js';
+import { LinkSigner } from './link-signer.js';
 import type { Payload } from './payload.js';
 import { mulberry32 } from './prng.js';
+import { PROFILE_NAMES } from './profile.js';
 import type { ProfileName, TaskView } from './profile.js';
 import { profiles } from './profiles/index.js';
 import { recordRequest } from './request-log.js';
@@ -51,7 +55,10 @@ export interface MockServer {
   readonly profile: ProfileName;
   /** Requests to the API origin, in order of arrival. */
   readonly requests: RecordedRequest[];
-  /** The redirect target of the `redirect: 'second-origin'` fault. */
+  /**
+   * The provider's CDN: the target of the `redirect: 'second-origin'` and `redirectCdn` faults,
+   * and of `metadata.url` in `ezmodel`. Its requests include the ones it refused.
+   */
   readonly secondOrigin: { readonly baseUrl: string; readonly port: number; readonly requests: RecordedRequest[] };
   /**
    * Faults for one task id, a pattern with `*` wildcards (`size_*`), or `*` for all. Replaces
@@ -62,6 +69,11 @@ export interface MockServer {
   createTask(options?: CreateTaskOptions): string;
   /** The task as a status call would describe it now; undefined for unknown ids. */
   task(id: string): TaskView | undefined;
+  /**
+   * The direct link a status call would hand out now (`metadata.url`): undefined for unknown or
+   * unfinished tasks and in profiles without links (`ideal`, `openai`).
+   */
+  linkOf(id: string): string | undefined;
   /** Exactly what a correct download of this task's content yields (its current version). */
   payloadOf(id: string, variant?: Variant): Payload;
   /** Stops both origins, cutting open and stalled connections. */
@@ -74,7 +86,7 @@ const EZMODEL_TRANSFER_LIMIT_MS = 60_000;
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const profileName = options.profile ?? 'ideal';
   const profile = profiles[profileName];
-  if (!profile) throw new Error(`unknown profile ${JSON.stringify(profileName)}: use ideal, openai or ezmodel`);
+  if (!profile) throw new Error(`unknown profile ${JSON.stringify(profileName)}: use ${PROFILE_NAMES.join(', ')}`);
   const host = options.host ?? '127.0.0.1';
   const seed = options.seed ?? 1;
   const random = mulberry32(seed ^ 0x5eed5eed);
@@ -92,7 +104,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     seed,
     key: options.key,
     transferLimitMs: options.transferLimitMs ?? (profileName === 'ezmodel' ? EZMODEL_TRANSFER_LIMIT_MS : undefined),
+    // Known once the API origin listens, before any request can arrive (set below).
+    baseUrl: '',
     secondOriginUrl: originUrl(host, secondPort),
+    signer: new LinkSigner(),
   };
 
   const serve =
@@ -122,9 +137,10 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     await stop(secondServer);
     throw error;
   }
+  state.baseUrl = originUrl(host, port);
 
   return {
-    baseUrl: originUrl(host, port),
+    baseUrl: state.baseUrl,
     port,
     profile: profileName,
     requests,
@@ -135,6 +151,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       const task = state.tasks.get(id);
       if (!task) return undefined;
       return viewTask(task, Date.now(), state.faults.resolve(id, 'status').faults.neverFinish === true);
+    },
+    linkOf(id) {
+      const task = state.tasks.get(id);
+      if (!task) return undefined;
+      const { faults } = state.faults.resolve(id, 'status');
+      const now = Date.now();
+      return statusLink(state, viewTask(task, now, faults.neverFinish === true), now, faults.linkExpiryMs);
     },
     payloadOf(id, variant = 'video') {
       const task = state.tasks.get(id);

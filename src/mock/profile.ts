@@ -3,9 +3,9 @@
  * `/content` supports. The request handling is shared; everything a real server does
  * differently is answered here, one file per server in profiles/.
  */
-export type ProfileName = 'ideal' | 'openai' | 'ezmodel';
+export type ProfileName = 'ideal' | 'openai' | 'ezmodel' | 'newapi';
 
-export const PROFILE_NAMES: readonly ProfileName[] = ['ideal', 'openai', 'ezmodel'];
+export const PROFILE_NAMES: readonly ProfileName[] = ['ideal', 'openai', 'ezmodel', 'newapi'];
 
 export type TaskPhase = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 
@@ -45,16 +45,26 @@ export interface ContentSupport {
   variants: boolean;
   /** Sends `Content-Disposition: attachment; filename="video.mp4"`. */
   disposition: boolean;
+  /** An If-None-Match that matches the ETag is answered 304 (the artifact proxy relays it). */
+  notModified: boolean;
   /** Added to every content response. */
   headers: Record<string, string>;
 }
 
+/**
+ * What `metadata.url` of a completed task points to: nothing, a signed capability URL on the
+ * gateway itself, or a pre-signed URL on the provider's CDN (the second origin).
+ */
+export type LinkKind = 'none' | 'capability' | 'cdn';
+
 export interface Profile {
   readonly name: ProfileName;
   readonly content: ContentSupport;
+  readonly links: LinkKind;
   /** A fresh id in this server's style, from a source of random numbers in [0, 1). */
   newTaskId(random: () => number): string;
-  videoObject(task: TaskView): Record<string, unknown>;
+  /** `link`: the direct link to hand out (completed tasks of profiles that have links). */
+  videoObject(task: TaskView, link: string | undefined): Record<string, unknown>;
   /** Extra headers on status answers (OpenAI's `openai-poll-after-ms`). */
   statusHeaders(task: TaskView, generationTimeMs: number): Record<string, string>;
   unauthorized(): Reply;
@@ -65,6 +75,8 @@ export interface Profile {
   /** Content asked of a task that is queued, in progress, failed or cancelled. */
   contentNotReady(task: TaskView): Reply;
   contentExpired(task: TaskView): Reply;
+  /** Content asked of a completed task within the `contentLagMs` fault's window. */
+  contentLagging(task: TaskView): Reply;
   /** The error body of an injected `failFirst` status (429, 5xx). */
   injectedError(status: number): Reply;
 }

@@ -1,5 +1,6 @@
 /** What the request handlers of both origins share for one running simulator. */
 import type { FaultRules } from './fault-rules.js';
+import type { LinkSigner } from './link-signer.js';
 import type { Profile } from './profile.js';
 import type { TaskStore } from './task-store.js';
 
@@ -13,6 +14,10 @@ export interface SimulatorState {
   key: string | undefined;
   /** Whole-transfer limit of `/content` responses, unless a fault sets one. */
   transferLimitMs: number | undefined;
-  /** Base URL of the redirect target (the second origin). */
+  /** Base URL of the API origin, which capability links point to. */
+  baseUrl: string;
+  /** Base URL of the redirect target (the second origin), which also plays the CDN. */
   secondOriginUrl: string;
+  /** Signs and checks the direct links of both origins. */
+  signer: LinkSigner;
 }

@@ -83,6 +83,11 @@ export class TaskStore {
   }
 }
 
+/** When the task reaches its final state (ms since the epoch), as the clock of viewTask has it. */
+export function finalAtMs(task: MockTask): number {
+  return task.createdAtMs + task.generationTimeMs;
+}
+
 /** The task as it stands now; `neverFinish` is the fault of the same name. */
 export function viewTask(task: MockTask, now: number, neverFinish: boolean): TaskView {
   const elapsed = now - task.createdAtMs;
@@ -110,7 +115,7 @@ export function viewTask(task: MockTask, now: number, neverFinish: boolean): Tas
       errorMessage: undefined,
     };
   }
-  const completedAt = Math.floor((task.createdAtMs + generation) / 1000);
+  const completedAt = Math.floor(finalAtMs(task) / 1000);
   const phase: TaskPhase = task.kind === 'fail' ? 'failed' : task.kind === 'cancel' ? 'cancelled' : 'completed';
   if (phase !== 'completed') {
     return {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startMockServer } from '../../src/mock/index.js';
-import type { MockServer } from '../../src/mock/index.js';
+import { ARTIFACT_ERROR_KINDS, startMockServer } from '../../src/mock/index.js';
+import type { ArtifactErrorKind, MockServer } from '../../src/mock/index.js';
 import { json, request } from './http-helpers.js';
 
 let server: MockServer;
@@ -106,8 +106,8 @@ test('body faults apply on the second origin; times count its responses', async 
   const id = 'size_50k_moved_cut';
   server.setFaults(id, { redirect: 'second-origin', chunkedCut: { atByte: 1000, times: 1 } });
   const location = String((await request(url(`${id}/content`))).headers['location']);
-  assert.equal((await request(location)).body.length, 1000);
-  assert.equal((await request(location)).body.length, 50 * 1024);
+  assert.equal((await request(location, { withoutAuth: true })).body.length, 1000);
+  assert.equal((await request(location, { withoutAuth: true })).body.length, 50 * 1024);
 });
 
 test('a redirect loop, and a redirect to a file: URL', async () => {
@@ -123,4 +123,67 @@ test('a redirect loop, and a redirect to a file: URL', async () => {
   const file = await request(url('vid_file/content'));
   assert.equal(file.status, 302);
   assert.match(String(file.headers['location']), /^file:\/\//);
+});
+
+test('artifactError: each kind answers its status and artifact_* code; upstream_busy says Retry-After: 1', async () => {
+  const newapi = await startMockServer({ profile: 'newapi' });
+  try {
+    const expected: Record<ArtifactErrorKind, [number, string]> = {
+      upstream_auth_failed: [502, 'artifact_upstream_auth_failed'],
+      gone: [410, 'artifact_gone'],
+      result_expired: [410, 'result_expired'],
+      upstream_busy: [503, 'artifact_upstream_busy'],
+      upstream_timeout: [504, 'artifact_upstream_timeout'],
+      upstream_error: [502, 'artifact_upstream_error'],
+      request_rejected: [403, 'artifact_request_rejected'],
+    };
+    assert.deepEqual(Object.keys(expected).sort(), [...ARTIFACT_ERROR_KINDS].sort());
+    for (const kind of ARTIFACT_ERROR_KINDS) {
+      const id = `size_1k_artifact_${kind.replace(/_/g, '-')}`;
+      newapi.setFaults(id, { artifactError: { kind } });
+      const response = await request(`${newapi.baseUrl}/v1/videos/${id}/content`);
+      const [status, code] = expected[kind];
+      assert.equal(response.status, status, kind);
+      const error = json(response)['error'] as Record<string, unknown>;
+      assert.equal(error['code'], code, kind);
+      assert.equal(error['type'], 'new_api_error', kind);
+      assert.equal(typeof error['message'], 'string');
+      assert.equal(response.headers['retry-after'], kind === 'upstream_busy' ? '1' : undefined, kind);
+      assert.equal((await request(`${newapi.baseUrl}/v1/videos/${id}/content`)).status, status, 'without times: always');
+    }
+  } finally {
+    await newapi.close();
+  }
+});
+
+test('artifactError with times lets a later request through, on /content and the capability URL alike', async () => {
+  const newapi = await startMockServer({ profile: 'newapi' });
+  try {
+    newapi.setFaults('size_2k_busy*', { artifactError: { kind: 'upstream_busy', times: 2 } });
+    const direct = `${newapi.baseUrl}/v1/videos/size_2k_busy_a/content`;
+    assert.equal((await request(direct)).status, 503);
+    assert.equal((await request(direct)).status, 503);
+    const served = await request(direct);
+    assert.equal(served.status, 200);
+    assert.equal(served.body.length, 2048);
+
+    const link = newapi.linkOf('size_2k_busy_b') ?? '';
+    assert.equal((await request(link, { withoutAuth: true })).status, 503);
+    assert.equal((await request(`${newapi.baseUrl}/v1/videos/size_2k_busy_b/content`)).status, 503, 'one count per task');
+    assert.equal((await request(link, { withoutAuth: true })).status, 200);
+  } finally {
+    await newapi.close();
+  }
+});
+
+test('artifactError is not an answer for unfinished tasks: those stay the profile\'s own not-ready error', async () => {
+  const newapi = await startMockServer({ profile: 'newapi' });
+  try {
+    newapi.setFaults('never_artifact', { artifactError: { kind: 'gone' } });
+    const response = await request(`${newapi.baseUrl}/v1/videos/never_artifact/content`);
+    assert.equal(response.status, 400);
+    assert.match(String((json(response)['error'] as Record<string, unknown>)['message']), /current status: IN_PROGRESS$/);
+  } finally {
+    await newapi.close();
+  }
 });

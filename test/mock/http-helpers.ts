@@ -3,6 +3,7 @@
  * connection per request, keeping everything (headers, bytes, how it ended, timings) so that
  * tests see exactly what went over the wire.
  */
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
@@ -29,12 +30,15 @@ export interface RequestOptions {
   body?: string;
   /** Keep only the byte count (for large bodies). */
   discardBody?: boolean;
+  /** Send no Authorization header at all, as a client following a signed URL must. */
+  withoutAuth?: boolean;
 }
 
 export function request(url: string, options: RequestOptions = {}): Promise<WireResponse> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: options.method ?? 'GET', headers: { ...AUTH, ...options.headers }, agent: false });
+    const headers = { ...(options.withoutAuth ? {} : AUTH), ...options.headers };
+    const req = httpRequest(url, { method: options.method ?? 'GET', headers, agent: false });
     let responded = false;
     // Once the response has begun, a broken connection is part of it (see errorCode).
     req.on('error', (error) => {
@@ -75,6 +79,10 @@ export function receivedBytes(response: WireResponse): number {
 
 export function json(response: WireResponse): Record<string, unknown> {
   return JSON.parse(response.body.toString('utf8')) as Record<string, unknown>;
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export interface RawExchange {

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { PassThrough, Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { runMock } from '../../src/commands/mock.js';
 import { MOCK_FLAGS } from '../../src/commands/mock-flags.js';
 import type { MockCommandOptions } from '../../src/commands/mock.js';
 import { startMockServer } from '../../src/mock/index.js';
 import { isEzvideoError } from '../../src/errors.js';
-import { request } from './http-helpers.js';
+import { json, request } from './http-helpers.js';
 
 function start(options: MockCommandOptions) {
   const stdout = new PassThrough();
@@ -64,6 +65,56 @@ test('a readable line by default; --verbose logs requests to stderr; fault flags
   assert.ok(!err.includes('sk-secret'), 'the key is never logged');
 });
 
+test('--profile newapi --content-lag 1s --redirect-cdn --link-expiry 5s --artifact-error upstream_busy:1', async () => {
+  const run = start({
+    json: true,
+    profile: 'newapi',
+    generationTime: '0',
+    contentLag: '1s',
+    redirectCdn: true,
+    linkExpiry: '5s',
+    artifactError: 'upstream_busy:1',
+  });
+  const { baseUrl, profile } = JSON.parse(await run.firstLine) as { baseUrl: string; profile: string };
+  assert.equal(profile, 'newapi');
+  const issuedAt = Date.now() / 1000;
+  const status = json(await request(`${baseUrl}/v1/videos/size_1k_cli`));
+  assert.equal(status['status'], 'completed');
+  const link = new URL(String((status['metadata'] as Record<string, unknown>)['url']));
+  const expiry = Number(link.searchParams.get('access')?.split('.')[0]);
+  assert.ok(expiry >= issuedAt + 5 && expiry <= issuedAt + 7, `the link lives ${expiry - issuedAt} s`);
+  const lagging = await request(`${baseUrl}/v1/videos/size_1k_cli/content`);
+  assert.equal(lagging.status, 400, 'within the lag');
+  assert.match(String((json(lagging)['error'] as Record<string, unknown>)['message']), /NOT_START$/);
+
+  // A task whose first content request comes after its lag meets the busy answer once.
+  await request(`${baseUrl}/v1/videos/size_1k_later`);
+  await sleep(1200);
+  const busy = await request(`${baseUrl}/v1/videos/size_1k_later/content`);
+  assert.equal(busy.status, 503);
+  assert.equal(busy.headers['retry-after'], '1');
+  const moved = await request(`${baseUrl}/v1/videos/size_1k_later/content`);
+  assert.equal(moved.status, 307);
+  assert.match(String(moved.headers['location']), /\/files\/size_1k_later\?expires=\d+&sig=/);
+  run.stop();
+  assert.equal(await run.exit, 0);
+});
+
+test('durations take ms as well as seconds', async () => {
+  const run = start({ json: true, profile: 'ezmodel', generationTime: '300ms', linkExpiry: '1500ms' });
+  const { baseUrl } = JSON.parse(await run.firstLine) as { baseUrl: string };
+  assert.equal(json(await request(`${baseUrl}/v1/videos/size_1k_ms`))['status'], 'QUEUED');
+  await sleep(800);
+  const issuedAt = Date.now() / 1000;
+  const status = json(await request(`${baseUrl}/v1/videos/size_1k_ms`));
+  assert.equal(status['status'], 'SUCCESS');
+  const link = new URL(String((status['metadata'] as Record<string, unknown>)['url']));
+  const lifetime = Number(link.searchParams.get('expires')) - issuedAt;
+  assert.ok(lifetime >= 1.5 && lifetime <= 3, `the link lives ${lifetime} s`);
+  run.stop();
+  assert.equal(await run.exit, 0);
+});
+
 test('bad flag values are usage errors', async () => {
   const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: {}, stderrIsTTY: false, signal: new AbortController().signal };
   const bad: MockCommandOptions[] = [
@@ -77,6 +128,11 @@ test('bad flag values are usage errors', async () => {
     { redirect: 'elsewhere' },
     { generationTime: '-1' },
     { retryAfterFormat: 'minutes', failFirst: '1:503:1' },
+    { contentLag: 'soon' },
+    { linkExpiry: '-5s' },
+    { generationTime: '10 s' },
+    { artifactError: 'teapot' },
+    { artifactError: 'gone:0' },
   ];
   for (const options of bad) {
     await assert.rejects(runMock({ port: '0', ...options }, io), (error) => isEzvideoError(error) && error.code === 'usage', JSON.stringify(options));

@@ -8,6 +8,8 @@
  * "Invalid URL"), `variant` ignored, Range ignored although the upstream's
  * `Accept-Ranges: bytes` is passed through, `Cache-Control` added, no Content-Disposition.
  * Its 60-second limit on each whole transfer is applied by the server (transferLimitMs).
+ * Completed tasks carry the provider's pre-signed CDN URL in `metadata.url` (the second
+ * origin plays the CDN).
  */
 import { ALPHANUMERIC, jsonReply, randomId } from '../profile.js';
 import type { Profile, TaskPhase, TaskView } from '../profile.js';
@@ -31,10 +33,12 @@ export const ezmodelProfile: Profile = {
     ranges: false,
     variants: false,
     disposition: false,
+    notModified: false,
     headers: { 'Cache-Control': 'public, max-age=86400' },
   },
+  links: 'cdn',
   newTaskId: (random) => `task_${randomId(random, 32, ALPHANUMERIC)}`,
-  videoObject: (task: TaskView) => ({
+  videoObject: (task: TaskView, link) => ({
     id: task.id,
     task_id: task.id,
     object: 'video',
@@ -47,6 +51,7 @@ export const ezmodelProfile: Profile = {
     size: task.size,
     seconds: task.seconds,
     ...(task.errorMessage === undefined ? {} : { error: { message: task.errorMessage, code: 'FAILURE' }, fail_reason: task.errorMessage }),
+    ...(link === undefined ? {} : { metadata: { url: link } }),
   }),
   statusHeaders: () => ({}),
   // The gateway's token check answers in Chinese ("invalid token") with an empty code.
@@ -64,5 +69,7 @@ export const ezmodelProfile: Profile = {
       'Upstream service returned status 404, body: {"error":{"message":"Video content has expired","code":"video_expired"}}',
       'server_error',
     ),
+  // The content call reads a copy of the task that the gateway has not yet seen start.
+  contentLagging: () => error(400, 'Task is not completed yet, current status: NOT_START', 'invalid_request_error'),
   injectedError: (status) => error(status, `Upstream service returned status ${status}`, 'server_error'),
 };

@@ -12,7 +12,8 @@ function error(status: number, message: string, code: string) {
 
 export const idealProfile: Profile = {
   name: 'ideal',
-  content: { head: true, ranges: true, variants: true, disposition: true, headers: {} },
+  content: { head: true, ranges: true, variants: true, disposition: true, notModified: false, headers: {} },
+  links: 'none',
   newTaskId: (random) => `vid_${randomId(random, 12, ALPHANUMERIC)}`,
   videoObject: (task: TaskView) => ({
     id: task.id,
@@ -40,5 +41,6 @@ export const idealProfile: Profile = {
       ? error(404, `Video generation ${task.phase}; there is no content`, 'video_not_found')
       : error(404, 'Video not found or not ready', 'video_not_ready'),
   contentExpired: () => error(404, 'Video has expired', 'video_expired'),
+  contentLagging: () => error(404, 'Video not found or not ready', 'video_not_ready'),
   injectedError: (status) => error(status, `Simulated error ${status}`, status === 429 ? 'rate_limited' : 'server_error'),
 };

@@ -6,6 +6,7 @@
  *
  * What OpenAI answers for content that is not ready or has expired is not documented; this
  * profile answers 400 `video_not_ready` and 404 `video_expired` in OpenAI's error shape.
+ * No `metadata.url`: the client's path for a server without direct links stays testable.
  */
 import { HEX, jsonReply, randomId } from '../profile.js';
 import type { Profile, TaskView } from '../profile.js';
@@ -16,7 +17,8 @@ function error(status: number, message: string, type: string, code: string | nul
 
 export const openaiProfile: Profile = {
   name: 'openai',
-  content: { head: true, ranges: true, variants: true, disposition: true, headers: {} },
+  content: { head: true, ranges: true, variants: true, disposition: true, notModified: false, headers: {} },
+  links: 'none',
   newTaskId: (random) => `video_${randomId(random, 48, HEX)}`,
   videoObject: (task: TaskView) => ({
     id: task.id,
@@ -48,6 +50,8 @@ export const openaiProfile: Profile = {
   contentNotReady: (task) =>
     error(400, `Video is not ready: its status is ${task.phase === 'cancelled' ? 'failed' : task.phase}.`, 'invalid_request_error', 'video_not_ready'),
   contentExpired: (task) => error(404, `The content of video '${task.id}' has expired.`, 'invalid_request_error', 'video_expired'),
+  // What OpenAI answered in the moments after a task read completed.
+  contentLagging: () => error(404, 'Video is not ready yet', 'invalid_request_error', 'video_not_ready'),
   injectedError: (status) =>
     status === 429
       ? error(429, 'Rate limit reached for requests.', 'requests', 'rate_limit_exceeded')
