@@ -97,7 +97,7 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
 
   const mock = program
     .command('mock')
-    .description('run the local simulator of the video API (profiles ideal, openai, ezmodel; faults on demand)');
+    .description('run the local simulator of the video API (profiles ideal, openai, ezmodel, newapi; faults on demand)');
   // --json and --verbose are the global flags, passed through below.
   for (const flag of MOCK_FLAGS.filter(({ flags }) => !/^--(json|verbose)\b/.test(flags))) {
     mock.option(flag.flags, flag.description, flag.defaultValue);

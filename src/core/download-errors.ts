@@ -25,6 +25,17 @@ export class TransferLimitError extends EzvideoError {
 }
 
 /**
+ * The source answered a resume with the whole file: it ignores Range, so every cut costs the
+ * whole transfer again. Thrown instead of restarting while another source may be tried.
+ */
+export class RangeIgnoredError extends EzvideoError {
+  constructor(message: string) {
+    super('network', message);
+    this.name = 'RangeIgnoredError';
+  }
+}
+
+/**
  * Not a failure: the download goes on after `retryAfterMs` without using up a retry. The window
  * after completion in which `/content` still says "not ready", and a switch to another source,
  * both end an attempt this way; each was announced once with a warning of its own.

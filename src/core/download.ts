@@ -6,7 +6,7 @@ import { EzvideoError, HttpError, usageError } from '../errors.js';
 import { ContentReadiness, NoContentError } from './content-readiness.js';
 import { type ContentSource, gatewaySource, type SourceMode } from './content-source.js';
 import { DirectSource } from './direct-source.js';
-import { PlannedRetry } from './download-errors.js';
+import { PlannedRetry, RangeIgnoredError } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { FileDownload } from './file-download.js';
@@ -164,6 +164,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     const switchToDirect = async (reason: string): Promise<boolean> => {
       if (switched || !(engine instanceof FileDownload)) return false;
       switched = true;
+      engine.leaveOnIgnoredRange = undefined;
       const task = await lookup.current().catch(() => undefined);
       if (task?.directUrl === undefined) return false;
       warn(`${reason}: switching to the direct link in the task's status`);
@@ -175,6 +176,8 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       await engine.open();
       // A run killed during a direct download goes on from the link, which holds its bytes.
       if (engine.resumesFrom === 'direct') await switchToDirect('the partial file came from the direct link');
+      // The classic proxy ignores Range: after a cut, every retry over it would start from zero.
+      if (!switched) engine.leaveOnIgnoredRange = () => switchToDirect('the gateway cut the transfer and ignores Range, so it cannot resume it');
     }
     /** What a failed attempt means, read against the task's status and the other source. */
     const recover = async (error: unknown): Promise<unknown> => {
@@ -182,10 +185,10 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       if (engine.source.kind === 'gateway' && error instanceof HttpError && (error.code === 'not_ready' || error.code === 'not_found')) {
         meaning = await readiness.explain(error);
       }
-      if (engine instanceof FileDownload && engine.source.kind === 'gateway') {
-        const reason = gatewayCannotFinish(meaning, engine);
-        if (reason !== undefined && (await switchToDirect(reason))) return new PlannedRetry(`${id}: switched to the direct link`, 0, meaning);
-      }
+      const reason = engine.source.kind === 'gateway' ? gatewayCannotFinish(meaning) : undefined;
+      // A RangeIgnoredError means the switch already happened, while the gateway's answer was open.
+      const switchedNow = meaning instanceof RangeIgnoredError || (reason !== undefined && (await switchToDirect(reason)));
+      if (switchedNow) return new PlannedRetry(`${id}: switched to the direct link`, 0, meaning);
       return meaning instanceof NoContentError ? meaning.answer : meaning;
     };
     const result = await withRetries(

@@ -3,7 +3,7 @@ import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
 import { EzvideoError } from '../errors.js';
 import type { ContentSource } from './content-source.js';
-import { TruncatedTransferError, truncatedFileError } from './download-errors.js';
+import { RangeIgnoredError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
 import { landPartFile, type LandingSettings } from './file-landing.js';
 import { throttleProgress } from './events.js';
@@ -67,8 +67,6 @@ export class FileDownload {
   #resumed = false;
   #attempts = 0;
   #cuts: CutAttempt[] = [];
-  #lastFailureWasCut = false;
-  #rangesProven = false;
   #warnedType = false;
   #connections: number;
 
@@ -101,15 +99,12 @@ export class FileDownload {
     return this.#advanced;
   }
 
-  /** The last failed attempt broke off mid-body (a reset, a cut, a short body), not before it. */
-  get lastFailureWasCut(): boolean {
-    return this.#lastFailureWasCut;
-  }
-
-  /** The current source answered a range request with exactly the rest of the file. */
-  get rangesProven(): boolean {
-    return this.#rangesProven;
-  }
+  /**
+   * Asked when a resume is answered with the whole file (the source ignores Range), before the
+   * bytes on disk are dropped for it: true when another source took over (useSource), and the
+   * attempt ends with a RangeIgnoredError instead of restarting from zero on this one.
+   */
+  leaveOnIgnoredRange: (() => Promise<boolean>) | undefined;
 
   /** Which source the bytes kept from an earlier run came from, if any were kept. */
   get resumesFrom(): ContentSource['kind'] | undefined {
@@ -133,7 +128,6 @@ export class FileDownload {
   async useSource(source: ContentSource): Promise<void> {
     this.#source = source;
     this.#cuts = [];
-    this.#rangesProven = false;
     this.#connections = this.#settings.connections;
     if (this.#part.ranges !== undefined) await this.#part.rehash(await this.#part.leaveRanges(this.#part.ranges));
     const etag = this.#part.state?.etag;
@@ -194,7 +188,6 @@ export class FileDownload {
           continue;
         case 'append':
           this.#resumed = true;
-          this.#rangesProven ||= verdict.rangesProven;
           // A first answer without Content-Length (chunked) left the size unknown; the range
           // answer tells it. Recorded, so that a finished file failing the structure check is
           // known to be complete (broken, not cut), and a later 416 is known to mean "done". A
@@ -204,12 +197,28 @@ export class FileDownload {
           }
           return { response, total: verdict.total, rangesProven: verdict.rangesProven };
         case 'whole':
+          if (verdict.rangeIgnored && (await this.#leaves(response))) {
+            throw new RangeIgnoredError(`${id}: the server ignored the range request`);
+          }
           if (verdict.restart !== undefined) await this.#restart(`${id}: ${verdict.restart}`);
-          this.#rangesProven ||= verdict.rangesProven;
           await this.#part.saveState(this.#stateFrom(response.headers, verdict.total));
           return { response, total: verdict.total, rangesProven: verdict.rangesProven };
       }
     }
+  }
+
+  /** Whether the download leaves this source; the answer is dropped if so. */
+  async #leaves(response: HttpResponse): Promise<boolean> {
+    const leave = this.leaveOnIgnoredRange;
+    if (leave === undefined) return false;
+    try {
+      if (!(await leave())) return false;
+    } catch (error) {
+      discardBody(response);
+      throw error;
+    }
+    discardBody(response);
+    return true;
   }
 
   #stateFrom(headers: HttpResponse['headers'], total: number | undefined): PartState {
@@ -267,7 +276,6 @@ export class FileDownload {
   async attempt(): Promise<AttemptResult> {
     this.#attempts += 1;
     this.#advanced = false;
-    this.#lastFailureWasCut = false;
     let first: OpenRange | undefined;
     for (;;) {
       const split = this.#part.ranges;
@@ -378,7 +386,6 @@ export class FileDownload {
 
   /** Records a cut transfer and says so plainly once the cuts form a time-limit pattern. */
   #noteCut(startedAt: number, offsetAtStart: number, total: number | undefined): void {
-    this.#lastFailureWasCut = true;
     this.#cuts.push({ elapsedMs: this.#settings.now() - startedAt, fromZero: offsetAtStart === 0, bytes: this.#part.offset - offsetAtStart });
     const limit = transferLimitError(this.#settings.id, this.#cuts, total);
     if (limit !== undefined) throw limit;

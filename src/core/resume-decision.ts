@@ -23,8 +23,11 @@ export interface ResumeAnswer {
 export type ResumeVerdict =
   /** A 206 that continues exactly where the file stops: append its body. */
   | { action: 'append'; total: number | undefined; rangesProven: boolean }
-  /** The body is the whole file from byte 0; `restart` says why the bytes on disk are dropped. */
-  | { action: 'whole'; total: number | undefined; rangesProven: boolean; restart: string | undefined }
+  /**
+   * The body is the whole file from byte 0; `restart` says why the bytes on disk are dropped, and
+   * `rangeIgnored` that it is because the server ignores Range (not because the file changed).
+   */
+  | { action: 'whole'; total: number | undefined; rangesProven: boolean; restart: string | undefined; rangeIgnored: boolean }
   /** A 416 confirming that the file is already complete. */
   | { action: 'done' }
   /** Drop this answer and the bytes on disk, then ask for the whole file. */
@@ -47,7 +50,7 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   const total = ask.recorded?.totalBytes;
   if (ask.probing && status !== 200) {
     const whole = status === 206 && range?.satisfied === true && range.start === 0 && range.total !== undefined && range.end === range.total - 1;
-    return whole ? { action: 'whole', total: range.total, rangesProven: true, restart: undefined } : { action: 'ask-plainly' };
+    return whole ? { action: 'whole', total: range.total, rangesProven: true, restart: undefined, rangeIgnored: false } : { action: 'ask-plainly' };
   }
   if (status === 416) {
     // Without a Range header there is nothing to refuse: restarting would ask the same again.
@@ -72,5 +75,5 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
     return { action: 'append', total: size, rangesProven: size !== undefined && range.end === size - 1 };
   }
   const restart = !resuming ? undefined : changed ? 'the content changed on the server' : 'the server ignored the range request';
-  return { action: 'whole', total: parseContentLength(headers['content-length']), rangesProven: false, restart };
+  return { action: 'whole', total: parseContentLength(headers['content-length']), rangesProven: false, restart, rangeIgnored: resuming && !changed };
 }

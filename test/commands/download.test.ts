@@ -176,12 +176,12 @@ describe('ezvideo download (in process): outputs, exit codes and messages', () =
     assert.equal(await fileSha256(join(dir, 'size_1m_stall.mp4')), await servedSha256(server, 'size_1m_stall'));
   });
 
-  it('the repeated transfer cut (ezmodel, limit 1.2 s, slow link): exit 8, says why, nothing at the final path', async () => {
+  it('the repeated transfer cut (ezmodel, limit 1.2 s, slow link, --source gateway): exit 8, says why, nothing at the final path', async () => {
     const dir = await tempDir();
     const path = join(dir, 'cut.mp4');
     // vid_x is 34 094 bytes: at 8 KiB/s it needs about 4 s, and every transfer is cut at 1.2 s.
     ezmodel.setFaults('vid_cut', { throttle: 8 * 1024 });
-    const ran = await download(ezmodel, ['vid_cut', '-o', path]);
+    const ran = await download(ezmodel, ['vid_cut', '-o', path, '--source', 'gateway']);
     assert.equal(ran.code, 8, ran.stderr);
     assert.match(ran.stderr, /error: vid_cut: the transfer was cut after about 1 s on each of the last 3 attempts.*limits each transfer to about 1 s/);
     assert.match(ran.stderr, /hint: Retrying cannot help/);
@@ -191,10 +191,10 @@ describe('ezvideo download (in process): outputs, exit codes and messages', () =
     assert.deepEqual(requests.map((request) => request.cut), ['transfer-limit', 'transfer-limit', 'transfer-limit'], 'no retry once the pattern is plain');
   });
 
-  it('a chunked cut on every try exits 9 and lands nothing', async () => {
+  it('a chunked cut on every try exits 9 and lands nothing (--source gateway)', async () => {
     const dir = await tempDir();
     ezmodel.setFaults('size_1m_cc', { chunkedCut: { atByte: 100 * 1024 } });
-    const ran = await download(ezmodel, ['size_1m_cc', '--dir', dir, '--retries', '1']);
+    const ran = await download(ezmodel, ['size_1m_cc', '--dir', dir, '--retries', '1', '--source', 'gateway']);
     assert.equal(ran.code, 9, ran.stderr);
     assert.match(ran.stderr, /error: size_1m_cc: the download is incomplete on every attempt/);
     assert.equal(await exists(join(dir, 'size_1m_cc.mp4')), false);

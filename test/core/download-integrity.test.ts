@@ -52,10 +52,12 @@ for (const profile of allProfiles) {
     });
 
     const pathOf = (id: string) => join(dir, `${id}.mp4`);
+    // The gateway's own /content: the checks of what it sends (the direct link has its own tests).
     const download = (id: string, overrides: Partial<DownloadOptions> = {}) =>
       downloadVideo(id, {
         client: clientFor(server),
         output: { kind: 'file', path: pathOf(id), renameByType: false },
+        source: 'gateway',
         retry: fastRetry,
         ...overrides,
       });

@@ -53,10 +53,13 @@ for (const profile of allProfiles) {
       await server.close();
     });
 
+    // The gateway's own /content, every attempt: how the engine copes with each profile's
+    // answers. Switching to the direct link is tested in commands/sources.test.ts.
     const download = (id: string, overrides: Partial<DownloadOptions> = {}) =>
       downloadVideo(id, {
         client: clientFor(server),
         output: { kind: 'file', path: join(dir, `${id}.mp4`), renameByType: false },
+        source: 'gateway',
         retry: fastRetry,
         ...overrides,
       });

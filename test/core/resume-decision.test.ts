@@ -52,6 +52,11 @@ describe('decideResume: one rule for every engine', () => {
     assert.deepEqual(decideResume(resuming, { status: 206, headers: { 'content-range': 'bytes 40-59/100' } }), { action: 'append', total: 100, rangesProven: false });
   });
   it('the probe that proved ranges says so', () => {
-    assert.deepEqual(decideResume(probe, { status: 206, headers: { 'content-range': 'bytes 0-99/100' } }), { action: 'whole', total: 100, rangesProven: true, restart: undefined });
+    assert.deepEqual(decideResume(probe, { status: 206, headers: { 'content-range': 'bytes 0-99/100' } }), { action: 'whole', total: 100, rangesProven: true, restart: undefined, rangeIgnored: false });
+  });
+  it('a 200 to a range request says whether Range was ignored or the file changed', () => {
+    const whole = (etag: string) => decideResume(resuming, { status: 200, headers: { 'content-length': '100', etag } });
+    assert.deepEqual(whole(strong), { action: 'whole', total: 100, rangesProven: false, restart: 'the server ignored the range request', rangeIgnored: true });
+    assert.deepEqual(whole('"v2"'), { action: 'whole', total: 100, rangesProven: false, restart: 'the content changed on the server', rangeIgnored: false });
   });
 });

@@ -10,7 +10,7 @@ import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import type { MockServer, ProfileName, RecordedRequest } from '../../src/mock/index.js';
 
 /** Every profile the engine must cope with, for tests that repeat per server. */
-export const allProfiles: readonly ProfileName[] = ['ideal', 'openai', 'ezmodel'];
+export const allProfiles: readonly ProfileName[] = ['ideal', 'openai', 'ezmodel', 'newapi'];
 
 /** The key the simulators in these tests accept. */
 export const testKey = 'sk-download-test-0123456789';
