@@ -127,7 +127,7 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     const { runConfig } = await import('./commands/config.js');
     await withContext((context) => runConfig(action, values, context))(command);
   };
-  config.command('set').description('store a setting (api-key, base-url)').argument('<key>').argument('<value>').action(configAction('set'));
+  config.command('set').description('store a setting (api-key, base-url, source)').argument('<key>').argument('<value>').action(configAction('set'));
   config.command('get').description('print a stored setting (the key is masked)').argument('<key>').action(configAction('get'));
   config.command('unset').description('remove a stored setting').argument('<key>').action(configAction('unset'));
   config.command('list').description('print all stored settings (the key is masked)').action(configAction('list'));
@@ -258,10 +258,6 @@ export function main(argv: readonly string[]): void {
       process.exit(ExitCode.output);
     }
   });
-  // Node ignores SIGXFSZ, so a file-size limit (`ulimit -f`) reaches a write as EFBIG: exit 9,
-  // the part file kept. conf's exit hook (when-exit) re-raises every signal it catches, which
-  // would kill the process instead; a listener of our own keeps the signal handled.
-  if (process.platform !== 'win32') process.on('SIGXFSZ', () => {});
   // A stderr whose reader went away (`2>&1 | head -1`) leaves nowhere to report anything; its
   // error must not crash the process with exit 1 instead of the command's own code.
   process.stderr.on('error', () => {});

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
 import { sourceModes } from '../core/content-source.js';
 import { ExitCode, usageError } from '../errors.js';
-import { configKeys, parseConfigKey } from '../settings/config-store.js';
+import { configKeys, parseConfigKey } from '../settings/stored-settings.js';
 import { maskSecret } from '../settings/resolve-settings.js';
 import type { CommandContext } from './context.js';
 

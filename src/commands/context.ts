@@ -6,6 +6,7 @@ import { EzvideoError } from '../errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
 import type { SourceMode } from '../core/content-source.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
+import { type ConfigKey, configDirectory, readStoredSettings } from '../settings/stored-settings.js';
 import type { CommandIO } from './io.js';
 
 export type ProgressMode = 'auto' | 'bar' | 'line' | 'none';
@@ -55,17 +56,21 @@ async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
 }
 
 export async function createContext(options: GlobalOptions, io: CommandIO): Promise<CommandContext> {
+  const directory = configDirectory(io.env);
   let opened: Promise<ConfigStore> | undefined;
   const store = (): Promise<ConfigStore> => {
-    opened ??= import('../settings/config-store.js').then(({ openConfigStore }) => openConfigStore(io.env['EZVIDEO_CONFIG_DIR']));
+    opened ??= import('../settings/config-store.js').then(({ openConfigStore }) => openConfigStore(directory));
     return opened;
   };
+  // Reading a setting needs no conf: only `ezvideo config` opens the store.
+  let stored: ReturnType<typeof readStoredSettings> | undefined;
+  const storedSetting = { get: async (key: ConfigKey) => (await (stored ??= readStoredSettings(directory)))[key] };
   const apiKeyFlag = options.apiKeyFile === undefined ? options.apiKey : await readApiKeyFile(options.apiKeyFile, io);
   const settings = await resolveSettings({
     apiKeyFlag,
     baseUrlFlag: options.baseUrl,
     env: io.env,
-    store: { get: async (key) => (await store()).get(key) },
+    store: storedSetting,
   });
   const log = (message: string): void => {
     if (options.verbose) io.stderr.write(`[ezvideo] ${message}\n`);
@@ -84,7 +89,7 @@ export async function createContext(options: GlobalOptions, io: CommandIO): Prom
     store,
     log,
     source: () => {
-      source ??= resolveSource({ env: io.env, store: { get: async (key) => (await store()).get(key) } });
+      source ??= resolveSource({ env: io.env, store: storedSetting });
       return source;
     },
     client: () => {

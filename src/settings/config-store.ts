@@ -1,14 +1,5 @@
 import Conf from 'conf';
-import { usageError } from '../errors.js';
-
-/** The settings that `ezvideo config` stores, by their command-line names. */
-export const configKeys = ['api-key', 'base-url', 'source'] as const;
-export type ConfigKey = (typeof configKeys)[number];
-
-export function parseConfigKey(key: string): ConfigKey {
-  if ((configKeys as readonly string[]).includes(key)) return key as ConfigKey;
-  throw usageError(`unknown setting ${JSON.stringify(key)}`, `Settings are: ${configKeys.join(', ')}.`);
-}
+import type { ConfigKey } from './stored-settings.js';
 
 export interface ConfigStore {
   get(key: ConfigKey): string | undefined;
@@ -18,15 +9,16 @@ export interface ConfigStore {
 }
 
 /**
- * Stored settings on `conf`. The file holds the API key, so it is created 0600 whatever the
- * umask. `directory` (from EZVIDEO_CONFIG_DIR) moves it, for tests and unusual setups.
+ * Stored settings on `conf`, for `ezvideo config`: writes are atomic, and the file holds the API
+ * key, so it is created 0600 whatever the umask. `directory` is configDirectory()'s, which
+ * readStoredSettings reads without conf.
  */
-export function openConfigStore(directory?: string): ConfigStore {
+export function openConfigStore(directory: string): ConfigStore {
   const conf = new Conf<Partial<Record<ConfigKey, string>>>({
     projectName: 'ezvideo',
     projectSuffix: '',
     configFileMode: 0o600,
-    ...(directory === undefined ? {} : { cwd: directory }),
+    cwd: directory,
   });
   return {
     get: (key) => conf.get(key),

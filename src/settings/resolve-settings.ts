@@ -1,7 +1,7 @@
 import { defaultBaseUrl } from '../api/client.js';
 import { type SourceMode, sourceModes } from '../core/content-source.js';
 import { EzvideoError, usageError } from '../errors.js';
-import type { ConfigKey } from './config-store.js';
+import type { ConfigKey } from './stored-settings.js';
 
 export type SettingSource = 'flag' | 'env' | 'config' | 'default';
 

@@ -32,8 +32,8 @@ async function simulator(profile: ProfileName, options: MockServerOptions = {}):
 }
 
 /** The CLI in this process, stderr not a terminal, with --json results. */
-async function ezvideo(server: MockServer, args: string[]): Promise<Ran> {
-  const memory = createMemoryIO({ env: { EZVIDEO_CONFIG_DIR: '/nonexistent-ezvideo-test' } });
+async function ezvideo(server: MockServer, args: string[], env: Record<string, string> = { EZVIDEO_CONFIG_DIR: '/nonexistent-ezvideo-test' }): Promise<Ran> {
+  const memory = createMemoryIO({ env });
   const code = await run([...args, '--json', '--api-key', testKey, '--base-url', server.baseUrl], memory.io);
   const json = memory.stdout
     .text()
@@ -154,6 +154,29 @@ describe('--source direct', () => {
     const artifact = server.requests.filter((request) => request.path.includes('/artifacts/'));
     assert.ok(artifact.length >= 1);
     assert.ok(artifact.every((request) => request.headers['authorization'] === undefined));
+  });
+});
+
+describe('the default source: --source > EZVIDEO_SOURCE > config set source > auto', () => {
+  it('each one decides, in that order; a bad value is a usage error', async () => {
+    const server = await simulator('ideal');
+    const config = { EZVIDEO_CONFIG_DIR: await tempDir() };
+    const stored = await ezvideo(server, ['config', 'set', 'source', 'direct'], config);
+    assert.equal(stored.code, 0, stored.stderr);
+    const output = async () => ['-o', join(await tempDir(), 'out.mp4')];
+    // The ideal profile's status carries no link: `direct` shows itself as exit 4.
+    const fromConfig = await ezvideo(server, ['download', 'vid_src1', ...(await output())], config);
+    assert.equal(fromConfig.code, 4, fromConfig.stderr);
+    assert.match(fromConfig.stderr, /carries no direct link/);
+    const fromEnv = await ezvideo(server, ['download', 'vid_src2', ...(await output())], { ...config, EZVIDEO_SOURCE: 'gateway' });
+    assert.deepEqual([fromEnv.code, fromEnv.json[0]?.['source']], [0, 'gateway'], fromEnv.stderr);
+    const fromFlag = await ezvideo(server, ['download', 'vid_src3', ...(await output()), '--source', 'auto'], { ...config, EZVIDEO_SOURCE: 'direct' });
+    assert.deepEqual([fromFlag.code, fromFlag.json[0]?.['source']], [0, 'gateway'], fromFlag.stderr);
+    const bogus = await ezvideo(server, ['download', 'vid_src4', ...(await output())], { ...config, EZVIDEO_SOURCE: 'cdn' });
+    assert.equal(bogus.code, 2, bogus.stderr);
+    assert.match(bogus.stderr, /EZVIDEO_SOURCE is "cdn", not one of auto, gateway, direct/);
+    const badStored = await ezvideo(server, ['config', 'set', 'source', 'cdn'], config);
+    assert.equal(badStored.code, 2, badStored.stderr);
   });
 });
 
