@@ -121,6 +121,20 @@ describe('the classic proxy cannot finish: --source auto takes the direct link',
   });
 });
 
+describe('the newapi profile as the client sees it', () => {
+  it('wait --json carries the direct link; head is answered by a routed HEAD', async () => {
+    const server = await simulator('newapi', { generationTimeMs: 300 });
+    const id = server.createTask({ kind: 'synthetic', size: 100 * KiB });
+    const waited = await ezvideo(server, ['wait', id, '--interval', '100ms']);
+    assert.equal(waited.code, 0, waited.stderr);
+    const link = String(waited.json[0]?.['directUrl']);
+    assert.ok(link.startsWith(`${server.baseUrl}/v1/tasks/${id}/artifacts/video/content?access=`), link);
+    const head = await ezvideo(server, ['head', id]);
+    assert.equal(head.code, 0, head.stderr);
+    assert.deepEqual([head.json[0]?.['method'], head.json[0]?.['size']], ['HEAD', 100 * KiB]);
+  });
+});
+
 describe('--source direct', () => {
   it('an expired signed link is not used: a fresh one comes from a new status call', async () => {
     const server = await simulator('ezmodel', { faults: { linkExpiryMs: 2_500 } });
