@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { downloadVideo, EzvideoError } from '../../src/index.js';
+import { downloadVideo, EzvideoError, VideoApiClient } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 
 describe('the library without an API key', () => {
@@ -18,5 +18,16 @@ describe('the library without an API key', () => {
       );
     }
     assert.equal(server.requests.length, 0);
+  });
+});
+
+describe('direct links', () => {
+  it('a plain-http link while the API uses https is refused before any request', async () => {
+    const client = new VideoApiClient({ apiKey: 'k-direct-test', baseUrl: 'https://api.invalid' });
+    try {
+      await assert.rejects(client.openLink('vid_1', 'http://cdn.invalid/v.mp4?sig=1'), (error: unknown) => error instanceof EzvideoError && /plain http while the API uses https/.test(error.message));
+    } finally {
+      await client.close();
+    }
   });
 });
