@@ -67,7 +67,7 @@ const summaries: Record<ErrorCode, string> = {
 const finalServerExplanations: Record<string, { summary: string; hint: string }> = {
   artifact_upstream_auth_failed: {
     summary: "the gateway's own credentials with its upstream provider were refused (not your API key)",
-    hint: "Retrying cannot help: tell the gateway's operator, or try --source direct where the status carries a link.",
+    hint: "Retrying cannot help: tell the gateway's operator.",
   },
   artifact_request_rejected: {
     summary: 'the gateway refused to fetch the file from its upstream (proxy loop, bad URL or its address filter)',
@@ -78,7 +78,8 @@ const finalServerExplanations: Record<string, { summary: string; hint: string }>
 const hints: Partial<Record<ErrorCode, string>> = {
   auth: 'Check the key: --api-key, EZVIDEO_API_KEY or `ezvideo config set api-key`.',
   not_found: 'Check the id and the base URL (--base-url, EZVIDEO_BASE_URL).',
-  not_ready: 'Wait for it: `ezvideo wait <id> --then-download`, or `ezvideo download --wait <id>`.',
+  not_ready: 'If the task is still running, wait for it: `ezvideo download --wait` or `ezvideo wait --then-download` with its id.',
+  server: 'The server kept failing: try again later; a partial file is kept, and the same command resumes.',
   expired: 'Generate the video again; finished videos are kept for a limited time.',
 };
 

@@ -27,12 +27,8 @@ export interface LinkRequest {
   signal?: AbortSignal | undefined;
 }
 
-export interface ContentRequest {
+export interface ContentRequest extends LinkRequest {
   variant?: Variant | undefined;
-  method?: 'GET' | 'HEAD' | undefined;
-  /** Extra request headers (Range, If-Range, Accept-Encoding). */
-  headers?: Record<string, string> | undefined;
-  signal?: AbortSignal | undefined;
 }
 
 /** Bodies of error answers are read for their message, never more than this. */

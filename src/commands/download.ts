@@ -79,10 +79,13 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
   };
 }
 
-/** The `--json` line of one id: the result, or the exit code and message of its failure. */
+/**
+ * The `--json` line of one id: the result, or the exit code and message of its failure. Every
+ * documented field is there: one that has no value (a skipped file's `sha256`) is `null`.
+ */
 export function outcomeJson(outcome: DownloadOutcome): string {
   const { result, error, ...rest } = outcome;
-  return JSON.stringify(result === undefined ? rest : { ...result, exitCode: outcome.exitCode });
+  return JSON.stringify(result === undefined ? rest : { ...result, exitCode: outcome.exitCode }, (_key, value: unknown) => (value === undefined ? null : value));
 }
 
 /**

@@ -22,6 +22,17 @@ export class NoContentError extends EzvideoError {
   }
 }
 
+/** The window ran out and `/content` still says "not ready": the direct link may have the file. */
+export class NotCaughtUpError extends EzvideoError {
+  constructor(message: string, answer: HttpError) {
+    super('not_ready', message, {
+      cause: answer,
+      hint: 'The gateway has not caught up with its own status (the task itself is complete): raise --content-wait.',
+    });
+    this.name = 'NotCaughtUpError';
+  }
+}
+
 /** The pace inside the window: 1 s, 2 s, 4 s, then every 5 s (the gateways catch up in 5-15 s). */
 function lagDelayMs(retry: number): number {
   return Math.min(5_000, 1_000 * 2 ** retry);
@@ -101,10 +112,8 @@ export class ContentReadiness {
     const { id, windowMs, now, warn } = this.#settings;
     this.#since ??= now();
     if (now() - this.#since >= windowMs) {
-      return new EzvideoError('not_ready', `${id}: /content still says not ready ${formatSeconds(windowMs)} after the status said completed (${answer.message})`, {
-        cause: answer,
-        hint: 'The gateway has not caught up with its own status: raise --content-wait, or use --source direct where the status carries a link.',
-      });
+      const said = answer.serverMessage === undefined ? '' : `: ${answer.serverMessage}`;
+      return new NotCaughtUpError(`${id}: /content still says not ready ${formatSeconds(windowMs)} after the status said completed (HTTP ${answer.status}${said})`, answer);
     }
     if (this.#retries === 0) {
       warn(`the status says completed but /content still answers not ready (HTTP ${answer.status}); retrying for up to ${formatSeconds(windowMs)}`);

@@ -34,6 +34,7 @@ export class DirectSource implements ContentSource {
   readonly #settings: DirectSourceSettings;
   #link: string;
   #expiresAtMs: number | undefined;
+  #renewing: Promise<void> | undefined;
 
   constructor(settings: DirectSourceSettings) {
     this.#settings = settings;
@@ -51,15 +52,28 @@ export class DirectSource implements ContentSource {
     });
   }
 
-  #expired(): boolean {
-    return this.#expiresAtMs !== undefined && this.#settings.now() >= this.#expiresAtMs - expiryMarginMs;
+  #expired(expiresAtMs: number | undefined): boolean {
+    return expiresAtMs !== undefined && this.#settings.now() >= expiresAtMs - expiryMarginMs;
   }
 
-  async #renew(reason: string): Promise<void> {
+  /**
+   * A fresh link from a new status call, in place of `used`. Connections of one download share
+   * it: each that finds its link stale waits for the same renewal, and one whose link was
+   * already replaced meanwhile just takes the new one.
+   */
+  async #renew(reason: string, used: string): Promise<void> {
+    if (this.#link !== used) return;
+    this.#renewing ??= this.#fetchFresh(reason, used).finally(() => {
+      this.#renewing = undefined;
+    });
+    await this.#renewing;
+  }
+
+  async #fetchFresh(reason: string, used: string): Promise<void> {
     const task = await this.#settings.freshTask();
     const link = DirectSource.#linkOf(task, this.#settings.id);
     const expiresAtMs = linkExpiresAtMs(link, task.expiresAt);
-    if (link === this.#link || (expiresAtMs !== undefined && this.#settings.now() >= expiresAtMs - expiryMarginMs)) {
+    if (link === used || this.#expired(expiresAtMs)) {
       throw new EzvideoError('expired', `${this.#settings.id}: ${reason}, and the status gives no fresh link`, {
         hint: 'Use --source gateway to download through the API, or generate the video again.',
       });
@@ -70,12 +84,13 @@ export class DirectSource implements ContentSource {
   }
 
   async open(request: Parameters<ContentSource['open']>[0]): Promise<HttpResponse> {
-    if (this.#expired()) await this.#renew('the direct link has expired');
+    if (this.#expired(this.#expiresAtMs)) await this.#renew('the direct link has expired', this.#link);
+    const used = this.#link;
     try {
-      return await this.#settings.client.openLink(this.#settings.id, this.#link, request);
+      return await this.#settings.client.openLink(this.#settings.id, used, request);
     } catch (error) {
       if (!(error instanceof HttpError) || !refusedStatuses.has(error.status)) throw error;
-      await this.#renew(`the direct link was refused (HTTP ${error.status})`);
+      await this.#renew(`the direct link was refused (HTTP ${error.status})`, used);
       return this.#settings.client.openLink(this.#settings.id, this.#link, request).catch((again: unknown) => {
         throw again instanceof HttpError && refusedStatuses.has(again.status) ? refusedLinkError(this.#settings.id, again) : again;
       });

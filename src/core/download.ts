@@ -128,9 +128,14 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
     }
   }
-  const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const { client, variant } = options;
   const mode = options.source ?? 'auto';
+  // The status object's link is the video's: a thumbnail or a spritesheet only comes from /content.
+  const linkServesVariant = variant === undefined || variant === 'video';
+  if (mode === 'direct' && !linkServesVariant) {
+    throw usageError(`--source direct fetches the video, and --variant ${variant} asks for another file`, 'Use --source gateway (or auto) for the thumbnail and the spritesheet.');
+  }
+  const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const warn = (message: string): void => emit({ type: 'download-warning', id, message });
   const lookup = new TaskLookup(client, id, options.task, budget.signal);
   const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
@@ -159,7 +164,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
           })
         : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now });
     const engine = download;
-    let switched = mode !== 'auto';
+    let switched = mode !== 'auto' || !linkServesVariant;
     /** Once, in auto mode: the rest comes from the direct link, when the task has one. */
     const switchToDirect = async (reason: string): Promise<boolean> => {
       if (switched || !(engine instanceof FileDownload)) return false;
@@ -173,9 +178,10 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     };
     if (engine instanceof FileDownload) {
       release = await acquireOutputLock(`${engine.partPath}.lock`, engine.path, lockOwner);
+      // A run killed during a direct download goes on from the link, which holds its bytes (and
+      // whose identity they are recorded under, whatever validators the CDN sent).
+      if ((await engine.recordedSource()) === 'direct') await switchToDirect('the partial file came from the direct link');
       await engine.open();
-      // A run killed during a direct download goes on from the link, which holds its bytes.
-      if (engine.resumesFrom === 'direct') await switchToDirect('the partial file came from the direct link');
       // The classic proxy ignores Range: after a cut, every retry over it would start from zero.
       if (!switched) engine.leaveOnIgnoredRange = () => switchToDirect('the gateway cut the transfer and ignores Range, so it cannot resume it');
     }

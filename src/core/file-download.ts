@@ -106,14 +106,15 @@ export class FileDownload {
    */
   leaveOnIgnoredRange: (() => Promise<boolean>) | undefined;
 
-  /** Which source the bytes kept from an earlier run came from, if any were kept. */
-  get resumesFrom(): ContentSource['kind'] | undefined {
-    return this.#resumed ? (this.#part.state?.source ?? 'gateway') : undefined;
+  /** Which source the part file of an earlier run of this task came from, before it is opened. */
+  async recordedSource(): Promise<ContentSource['kind'] | undefined> {
+    return this.#part.recordedSource(this.#settings.id);
   }
 
   async open(): Promise<void> {
-    this.#resumed = await this.#part.open(this.#settings.id, this.#source.identity, this.#connections > 1);
-    if (this.#resumed && this.#part.ranges === undefined) this.#connections = 1;
+    const { kept, joined } = await this.#part.open(this.#settings.id, this.#source.identity, this.#connections > 1);
+    this.#resumed = kept;
+    if (joined) this.#connections = 1;
     this.#highWater = this.#part.offset;
   }
 

@@ -3,6 +3,7 @@ import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
 import { BackgroundFlush } from './background-flush.js';
 import { toOutputError } from './output-error.js';
+import type { SourceKind } from './content-source.js';
 import { type PartState, readPartState, removePartState, writePartState } from './part-state.js';
 import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState } from './range-state.js';
 
@@ -54,12 +55,20 @@ export class PartFile {
     this.rangesPath = rangesStatePath(this.partPath);
   }
 
+  /** The source the recorded bytes of task `id` came from (absent in older state files: the gateway). */
+  async recordedSource(id: string): Promise<SourceKind | undefined> {
+    const state = await readPartState(this.statePath);
+    return state?.id === id ? (state.source ?? 'gateway') : undefined;
+  }
+
   /**
    * Opens the part file, keeping its bytes only when its state file matches this download: the
    * same task, and the same source, or another whose answers a strong ETag will have to prove.
-   * Returns whether bytes were kept.
+   * Bytes from another source go on over one connection, so that the first answer is the proof
+   * (ranges split under the old source would each be taken on trust). Returns whether bytes
+   * were kept, and whether a split download was joined back into bytes in order.
    */
-  async open(id: string, identity: string, splitAllowed: boolean): Promise<boolean> {
+  async open(id: string, identity: string, splitAllowed: boolean): Promise<{ kept: boolean; joined: boolean }> {
     const state = await readPartState(this.statePath);
     const ranges = await readRangesState(this.rangesPath);
     let partSize = await stat(this.partPath).then(
@@ -80,22 +89,22 @@ export class PartFile {
         await removeRangesState(this.rangesPath);
         this.#handle = await open(this.partPath, 'w+');
         this.#createdPart = true;
-        return false;
+        return { kept: false, joined: false };
       }
       this.#handle = await open(this.partPath, 'r+');
       this.state = state;
       if (typeof ranges === 'object') {
         const split = clampToFile(ranges, partSize);
-        if (splitAllowed) {
+        if (splitAllowed && state.url === identity) {
           this.ranges = split;
           this.offset = doneBytes(split.ranges);
-          return true;
+          return { kept: true, joined: false };
         }
         partSize = await this.leaveRanges(split);
       }
       await this.#hashExisting(partSize);
       this.offset = partSize;
-      return true;
+      return { kept: true, joined: typeof ranges === 'object' };
     } catch (error) {
       throw toOutputError(error, this.partPath);
     }

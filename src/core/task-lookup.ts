@@ -19,11 +19,6 @@ export class TaskLookup {
     this.#task = known === undefined ? undefined : Promise.resolve(known);
   }
 
-  /** Whether the status is known without a request (the caller waited for the task). */
-  get known(): boolean {
-    return this.#task !== undefined;
-  }
-
   current(): Promise<VideoTask> {
     this.#task ??= this.fresh();
     return this.#task;

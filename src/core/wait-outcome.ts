@@ -43,7 +43,7 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
         ...base,
         exitCode: ExitCode.generationFailed,
         message: task.error ?? `generation ${task.status} (the server gave no reason)`,
-        hint: undefined,
+        hint: 'The generation itself ended: nothing can be downloaded; create the video again.',
       };
     default:
       return undefined;

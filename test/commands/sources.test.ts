@@ -68,13 +68,19 @@ describe('wait --then-download through the not-ready window after completion', (
     );
   });
 
-  it('a lag longer than --content-wait: exit 5, saying so, and the hint is not the command just run', async () => {
+  it('a lag longer than --content-wait: the direct link under auto; exit 5, saying so, under gateway', async () => {
     const server = await simulator('ezmodel', { generationTimeMs: 100, faults: { contentLagMs: 60_000 } });
     const id = server.createTask({ kind: 'synthetic', size: 100 * KiB });
-    const ran = await ezvideo(server, ['wait', id, '--then-download', '--dir', await tempDir(), '--interval', '100ms', '--content-wait', '2s']);
-    assert.equal(ran.code, 5, ran.stderr);
-    assert.match(String(ran.json[0]?.['message']), /still says not ready 2 s after the status said completed/);
-    assert.doesNotMatch(ran.stderr, /ezvideo wait .*--then-download/);
+    const auto = await ezvideo(server, ['wait', id, '--then-download', '--dir', await tempDir(), '--interval', '100ms', '--content-wait', '2s']);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.equal((auto.json[0]?.['download'] as Record<string, unknown> | undefined)?.['source'], 'direct');
+    assert.match(auto.stderr, /the gateway still says not ready after the task completed: switching to the direct link/);
+    const gateway = await ezvideo(server, ['wait', id, '--then-download', '--dir', await tempDir(), '--interval', '100ms', '--content-wait', '2s', '--source', 'gateway']);
+    assert.equal(gateway.code, 5, gateway.stderr);
+    const message = String(gateway.json[0]?.['message']);
+    assert.match(message, /still says not ready 2 s after the status said completed \(HTTP 400: Task is not completed yet/);
+    assert.equal(message.split(id).length - 1, 1, `the id is named once: ${message}`);
+    assert.doesNotMatch(gateway.stderr, /ezvideo wait .*--then-download/);
   });
 });
 
