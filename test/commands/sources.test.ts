@@ -158,6 +158,28 @@ describe('--source direct', () => {
     assert.equal(contentRequests(server, id).length, 0, 'the gateway was never asked');
   });
 
+  it('four connections whose link expires together: one renewal serves them all', async () => {
+    const server = await simulator('ezmodel', { faults: { linkExpiryMs: 2_000 } });
+    const id = 'size_8m_renewtogether';
+    server.setFaults(id, { throttle: 512 * KiB, reset: { afterBytes: 1536 * KiB, times: 1 } });
+    const ran = await ezvideo(server, ['download', id, '-o', join(await tempDir(), 'out.mp4'), '--source', 'direct', '--connections', '4']);
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(ran.json[0]?.['sha256'], await servedSha256(server, id));
+  });
+
+  it('the link is the video\'s: --variant thumbnail --source direct is a usage error, and auto never switches for it', async () => {
+    const server = await simulator('ezmodel');
+    const refused = await ezvideo(server, ['download', 'vid_thumbdirect', '--variant', 'thumbnail', '--dir', await tempDir(), '--source', 'direct']);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /--source direct fetches the video/);
+    const id = 'vid_thumbauto';
+    server.setFaults(id, { failFirst: { count: 1, status: 502 } });
+    const auto = await ezvideo(server, ['download', id, '--variant', 'thumbnail', '--dir', await tempDir()]);
+    assert.equal(auto.code, 0, auto.stderr);
+    assert.equal(auto.json[0]?.['source'], 'gateway');
+    assert.equal(cdnRequests(server, id).length, 0, 'the video behind the link was never fetched for a thumbnail');
+  });
+
   it('a status without a link: exit 4, saying so', async () => {
     const server = await simulator('ideal');
     const ran = await ezvideo(server, ['download', 'vid_nolink', '-o', join(await tempDir(), 'out.mp4'), '--source', 'direct']);
