@@ -2,18 +2,18 @@ import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
-import { EzvideoError, HttpError, usageError } from '../errors.js';
-import { ContentReadiness, NoContentError } from './content-readiness.js';
-import { type ContentSource, gatewaySource, type SourceMode } from './content-source.js';
+import { EzvideoError, usageError } from '../errors.js';
+import { ContentReadiness } from './content-readiness.js';
+import { gatewaySource, type SourceMode } from './content-source.js';
 import { DirectSource } from './direct-source.js';
-import { PlannedRetry, RangeIgnoredError } from './download-errors.js';
+import { PlannedRetry } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
 import type { EventSink } from './events.js';
 import { FileDownload } from './file-download.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, type LockOwner } from './output-lock.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { gatewayCannotFinish } from './source-switch.js';
+import { SourcePlan } from './source-plan.js';
 import { StreamDownload } from './stream-download.js';
 import { TaskLookup } from './task-lookup.js';
 import type { Sleep } from './time.js';
@@ -129,23 +129,24 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     }
   }
   const { client, variant } = options;
-  const mode = options.source ?? 'auto';
-  // The status object's link is the video's: a thumbnail or a spritesheet only comes from /content.
-  const linkServesVariant = variant === undefined || variant === 'video';
-  if (mode === 'direct' && !linkServesVariant) {
-    throw usageError(`--source direct fetches the video, and --variant ${variant} asks for another file`, 'Use --source gateway (or auto) for the thumbnail and the spritesheet.');
-  }
   const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const warn = (message: string): void => emit({ type: 'download-warning', id, message });
   const lookup = new TaskLookup(client, id, options.task, budget.signal);
   const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
-  const direct = (task: VideoTask): DirectSource =>
-    new DirectSource({ client, id, task, freshTask: () => lookup.fresh(), now, onRefresh: warn });
   let download: FileDownload | StreamDownload | undefined;
   let release = async (): Promise<void> => {};
   try {
     // Inside the try: a busy output or a task without a link must still clear the --max-time timer.
-    const first: ContentSource = mode === 'direct' ? direct(await completedTask(lookup, readiness)) : gatewaySource(client, id, variant);
+    const plan = new SourcePlan({
+      id,
+      mode: options.source ?? 'auto',
+      variant,
+      lookup,
+      readiness,
+      direct: (task) => new DirectSource({ client, id, task, freshTask: () => lookup.fresh(), now, onRefresh: warn }),
+      warn,
+    });
+    const first = await plan.first(gatewaySource(client, id, variant));
     download =
       output.kind === 'file'
         ? new FileDownload({
@@ -164,45 +165,16 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
           })
         : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now });
     const engine = download;
-    let switched = mode !== 'auto' || !linkServesVariant;
-    /** Once, in auto mode: the rest comes from the direct link, when the task has one. */
-    const switchToDirect = async (reason: string): Promise<boolean> => {
-      if (switched || !(engine instanceof FileDownload)) return false;
-      switched = true;
-      engine.leaveOnIgnoredRange = undefined;
-      const task = await lookup.current().catch(() => undefined);
-      if (task?.directUrl === undefined) return false;
-      warn(`${reason}: switching to the direct link in the task's status`);
-      await engine.useSource(direct(task));
-      return true;
-    };
     if (engine instanceof FileDownload) {
       release = await acquireOutputLock(`${engine.partPath}.lock`, engine.path, lockOwner);
-      // A run killed during a direct download goes on from the link, which holds its bytes (and
-      // whose identity they are recorded under, whatever validators the CDN sent).
-      if ((await engine.recordedSource()) === 'direct') await switchToDirect('the partial file came from the direct link');
-      await engine.open();
-      // The classic proxy ignores Range: after a cut, every retry over it would start from zero.
-      if (!switched) engine.leaveOnIgnoredRange = () => switchToDirect('the gateway cut the transfer and ignores Range, so it cannot resume it');
+      await plan.open(engine);
     }
-    /** What a failed attempt means, read against the task's status and the other source. */
-    const recover = async (error: unknown): Promise<unknown> => {
-      let meaning = error;
-      if (engine.source.kind === 'gateway' && error instanceof HttpError && (error.code === 'not_ready' || error.code === 'not_found')) {
-        meaning = await readiness.explain(error);
-      }
-      const reason = engine.source.kind === 'gateway' ? gatewayCannotFinish(meaning) : undefined;
-      // A RangeIgnoredError means the switch already happened, while the gateway's answer was open.
-      const switchedNow = meaning instanceof RangeIgnoredError || (reason !== undefined && (await switchToDirect(reason)));
-      if (switchedNow) return new PlannedRetry(`${id}: switched to the direct link`, 0, meaning);
-      return meaning instanceof NoContentError ? meaning.answer : meaning;
-    };
     const result = await withRetries(
       async () => {
         try {
           return await engine.attempt();
         } catch (error) {
-          throw await recover(error);
+          throw await plan.recover(engine, error);
         }
       },
       {
@@ -239,10 +211,3 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   }
 }
 
-/** `--source direct` needs the finished task's status, for its link. */
-async function completedTask(lookup: TaskLookup, readiness: ContentReadiness): Promise<VideoTask> {
-  const task = await lookup.current();
-  const verdict = readiness.verdict(task);
-  if (verdict !== undefined) throw verdict;
-  return task;
-}
