@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { link, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
 import { toOutputError } from './output-error.js';
 
@@ -17,13 +18,59 @@ interface LockRecord {
   startedAt: string;
 }
 
-async function readLock(path: string): Promise<LockRecord | undefined> {
+/**
+ * A lock without a readable record: only a crash of an ezvideo from before complete records
+ * (it created the file, then wrote it) or damage leaves one. It may still be one that such a
+ * process has just created, so it counts as held until it is this old.
+ */
+const unreadableLockStaleMs = 30_000;
+
+type LockRead = { record: LockRecord } | { record: undefined; ageMs: number };
+
+async function readLock(path: string): Promise<LockRead> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as LockRecord;
+    const record = JSON.parse(await readFile(path, 'utf8')) as LockRecord;
+    if (typeof record?.pid === 'number' && typeof record.host === 'string') return { record };
   } catch {
-    // Unreadable or half-written (a crash between create and write): nobody can be holding it
-    // meaningfully, and a live holder rewrites nothing after creation, so treat it as stale.
-    return undefined;
+    // Read below as a lock without a record.
+  }
+  const modified = await stat(path).then((stats) => stats.mtimeMs, () => 0);
+  return { record: undefined, ageMs: Date.now() - modified };
+}
+
+/**
+ * Puts a complete record in place at once: written to a file of our own, then linked to the
+ * lock's name, which fails if the name is taken. A lock that exists therefore always says who
+ * holds it. Where the file system has no hard links, O_EXCL and a write instead.
+ */
+async function createLock(lockPath: string, record: LockRecord, owner: LockOwner): Promise<void> {
+  const temporary = `${lockPath}.new-${owner.pid}-${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, JSON.stringify(record), { flag: 'wx' });
+  try {
+    await link(temporary, lockPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+    const handle = await open(lockPath, 'wx');
+    await handle.writeFile(JSON.stringify(record));
+    await handle.close();
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+/**
+ * What a recovery or a creation interrupted by a crash leaves beside the lock
+ * (`<lock>.stale-<pid>-<hex>`, `<lock>.new-<pid>-<hex>`): removed once their owner is gone.
+ */
+async function removeLeftovers(lockPath: string, owner: LockOwner): Promise<void> {
+  const prefix = `${basename(lockPath)}.`;
+  const names = await readdir(dirname(lockPath)).catch(() => []);
+  for (const name of names) {
+    const match = /^(?:stale|new)-(\d+)-[0-9a-f]+$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (match?.[1] !== undefined && Number(match[1]) !== owner.pid && !owner.isAlive(Number(match[1]))) {
+      await rm(join(dirname(lockPath), name), { force: true });
+    }
   }
 }
 
@@ -32,7 +79,7 @@ function sameRecord(a: LockRecord | undefined, b: LockRecord | undefined): boole
 }
 
 function busyError(lockPath: string, outputPath: string, holder: LockRecord | undefined): EzvideoError {
-  // No record: a lock just created, its record not yet written.
+  // No record: a lock of an older ezvideo, just created, its record not yet written.
   const who = holder === undefined ? '' : ` (pid ${holder.pid} on ${holder.host})`;
   return new EzvideoError('output', `${outputPath} is being downloaded by another ezvideo process${who}`, {
     hint: `Wait for it to finish; if no such process exists, delete ${lockPath}.`,
@@ -46,19 +93,19 @@ function busyError(lockPath: string, outputPath: string, holder: LockRecord | un
  */
 export async function acquireOutputLock(lockPath: string, outputPath: string, owner: LockOwner): Promise<() => Promise<void>> {
   const record: LockRecord = { pid: owner.pid, host: hostname(), startedAt: new Date().toISOString() };
+  await removeLeftovers(lockPath, owner);
   for (let tries = 0; tries < 2; tries += 1) {
     try {
-      const handle = await open(lockPath, 'wx');
-      await handle.writeFile(JSON.stringify(record));
-      await handle.close();
+      await createLock(lockPath, record, owner);
       return async () => {
         await rm(lockPath, { force: true });
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toOutputError(error, lockPath);
     }
-    const holder = await readLock(lockPath);
-    const stale = holder === undefined || (holder.host === record.host && !owner.isAlive(holder.pid));
+    const read = await readLock(lockPath);
+    const holder = read.record;
+    const stale = holder === undefined ? read.ageMs >= unreadableLockStaleMs : holder.host === record.host && !owner.isAlive(holder.pid);
     if (!stale) throw busyError(lockPath, outputPath, holder);
     // Two processes may judge the same lock stale; by the time the slower one removes it, the
     // faster one may have replaced it with its own fresh lock. So the lock is first moved aside
@@ -72,7 +119,7 @@ export async function acquireOutputLock(lockPath: string, outputPath: string, ow
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw toOutputError(error, lockPath);
     }
-    const moved = await readLock(aside);
+    const moved = (await readLock(aside)).record;
     if (!sameRecord(moved, holder)) {
       await rename(aside, lockPath);
       throw busyError(lockPath, outputPath, moved);

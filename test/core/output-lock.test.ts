@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,5 +33,40 @@ describe('acquireOutputLock', () => {
       await (won[0] as PromiseFulfilledResult<() => Promise<void>>).value();
     }
     assert.deepEqual(await readdir(dir), [], 'no lock and no stale record left behind');
+  });
+
+  it('a lock still without its record (just created by an older ezvideo) is held, not taken; an old one is recovered', async () => {
+    const fresh = join(dir, 'empty-fresh.mp4.part.lock');
+    await writeFile(fresh, '');
+    await assert.rejects(acquireOutputLock(fresh, 'empty-fresh.mp4', ownerWith(1003)), /being downloaded by another ezvideo process/);
+    assert.equal(await readFile(fresh, 'utf8'), '', 'the lock is left as it was');
+    await rm(fresh);
+
+    const old = join(dir, 'empty-old.mp4.part.lock');
+    await writeFile(old, '');
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await utimes(old, minuteAgo, minuteAgo);
+    const release = await acquireOutputLock(old, 'empty-old.mp4', ownerWith(1004));
+    assert.equal((JSON.parse(await readFile(old, 'utf8')) as { pid: number }).pid, 1004);
+    await release();
+  });
+
+  it('the lock always holds a complete record, and no file of its making is left beside it', async () => {
+    const lockPath = join(dir, 'complete.mp4.part.lock');
+    const release = await acquireOutputLock(lockPath, 'complete.mp4', ownerWith(1005));
+    assert.deepEqual(Object.keys(JSON.parse(await readFile(lockPath, 'utf8')) as object).sort(), ['host', 'pid', 'startedAt']);
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('complete.')), ['complete.mp4.part.lock']);
+    await release();
+  });
+
+  it("leftovers of an interrupted recovery or creation are removed once their owner is dead, a live owner's kept", async () => {
+    const lockPath = join(dir, 'left.mp4.part.lock');
+    const dead = [`left.mp4.part.lock.stale-${deadPid}-0a1b2c3d`, `left.mp4.part.lock.new-${deadPid}-0a1b2c3d`];
+    const live = `left.mp4.part.lock.stale-1006-0a1b2c3d`;
+    for (const name of [...dead, live]) await writeFile(join(dir, name), '{}');
+    const release = await acquireOutputLock(lockPath, 'left.mp4', ownerWith(1007));
+    await release();
+    assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('left.')), [live]);
+    await rm(join(dir, live));
   });
 });
