@@ -3,7 +3,7 @@ import { EzvideoError, type HttpError } from '../errors.js';
 import { PlannedRetry } from './download-errors.js';
 import type { TaskLookup } from './task-lookup.js';
 import { formatSeconds } from './time.js';
-import { outcomeOfTask } from './wait-outcome.js';
+import { describeStatus, outcomeOfTask } from './wait-outcome.js';
 
 export interface ReadinessSettings {
   id: string;
@@ -101,8 +101,7 @@ export class ContentReadiness {
         hint: 'Check the id and the base URL; `ezvideo wait` treats such a word as still running.',
       });
     }
-    const progress = task.progress === undefined ? '' : ` ${Math.floor(task.progress)}%`;
-    return new EzvideoError('not_ready', `${id}: the video is not ready yet (${task.status}${progress})`, {
+    return new EzvideoError('not_ready', `${id}: the video is not ready yet (${describeStatus(task)})`, {
       cause: answer,
       hint: `Wait for it: \`ezvideo download --wait ${id}\` or \`ezvideo wait ${id} --then-download\`.`,
     });

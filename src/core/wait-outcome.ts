@@ -78,7 +78,8 @@ export function timeoutOutcome(id: string, last: VideoTask | undefined, timeoutM
   };
 }
 
-function describeStatus(task: VideoTask): string {
+/** `in_progress (IN_PROGRESS) 42%`: the normalised word, the server's own where it differs, the progress. */
+export function describeStatus(task: VideoTask): string {
   const word = task.rawStatus === '' || task.rawStatus === task.status ? task.status : `${task.status} (${task.rawStatus})`;
   return task.progress === undefined ? word : `${word} ${Math.floor(task.progress)}%`;
 }
