@@ -10,6 +10,5 @@ export function makeReporter(context: CommandContext): Promise<Reporter> {
     mode: chooseProgressMode({ progress: options.progress, quiet: options.quiet, isTTY: io.stderrIsTTY, env: io.env }),
     stderr: io.stderr,
     color: colorLevel({ noColorFlag: !options.color, env: io.env, isTTY: io.stderrIsTTY }),
-    verbose: options.verbose,
   });
 }

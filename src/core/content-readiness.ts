@@ -2,7 +2,7 @@ import type { VideoTask } from '../api/video.js';
 import { EzvideoError, type HttpError } from '../errors.js';
 import { PlannedRetry } from './download-errors.js';
 import type { TaskLookup } from './task-lookup.js';
-import { formatSeconds } from './time.js';
+import { formatDuration } from '../units.js';
 import { describeStatus, outcomeOfTask } from './wait-outcome.js';
 
 export interface ReadinessSettings {
@@ -112,10 +112,10 @@ export class ContentReadiness {
     this.#since ??= now();
     if (now() - this.#since >= windowMs) {
       const said = answer.serverMessage === undefined ? '' : `: ${answer.serverMessage}`;
-      return new NotCaughtUpError(`${id}: /content still says not ready ${formatSeconds(windowMs)} after the status said completed (HTTP ${answer.status}${said})`, answer);
+      return new NotCaughtUpError(`${id}: /content still says not ready ${formatDuration(windowMs)} after the status said completed (HTTP ${answer.status}${said})`, answer);
     }
     if (this.#retries === 0) {
-      warn(`the status says completed but /content still answers not ready (HTTP ${answer.status}); retrying for up to ${formatSeconds(windowMs)}`);
+      warn(`the status says completed but /content still answers not ready (HTTP ${answer.status}); retrying for up to ${formatDuration(windowMs)}`);
     }
     const delayMs = lagDelayMs(this.#retries);
     this.#retries += 1;

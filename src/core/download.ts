@@ -17,6 +17,7 @@ import { SourcePlan } from './source-plan.js';
 import { StreamDownload } from './stream-download.js';
 import { TaskLookup } from './task-lookup.js';
 import type { Sleep } from './time.js';
+import { formatDuration } from '../units.js';
 import { withRetries } from './with-retries.js';
 
 export type OutputTarget =
@@ -38,7 +39,7 @@ export interface DownloadOptions {
    * be completed, and its direct link needs no status call.
    */
   task?: VideoTask | undefined;
-  /** How long `/content` may still answer "not ready" once the status said completed (default 60 s). */
+  /** How long `/content` may still answer "not ready" once the status said completed (default 60s). */
   contentWaitMs?: number | undefined;
   /** What to do when the output file already exists. */
   existing?: 'refuse' | 'overwrite' | 'skip' | undefined;
@@ -89,7 +90,7 @@ function budgetSignal(signal: AbortSignal | undefined, maxTimeMs: number | undef
   if (maxTimeMs === undefined) return { signal, dispose: () => {} };
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    controller.abort(new EzvideoError('network', `${id}: gave up after --max-time ${Math.round(maxTimeMs / 1000)} s`, {
+    controller.abort(new EzvideoError('network', `${id}: gave up after --max-time ${formatDuration(maxTimeMs)}`, {
       hint: 'Partial data is kept: run the same command again to resume, or raise --max-time.',
     }));
   }, maxTimeMs);

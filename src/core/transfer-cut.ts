@@ -1,5 +1,5 @@
 import { TransferLimitError } from './download-errors.js';
-import { formatSeconds } from './time.js';
+import { formatDuration } from '../units.js';
 
 /**
  * The default gateway gives each transfer a fixed time in all and does not forward Range, so on
@@ -44,8 +44,8 @@ export function transferLimitError(id: string, history: readonly CutAttempt[], t
   const last = history.at(-1);
   if (limitMs === undefined || last === undefined) return undefined;
   const bytesPerSecond = (last.bytes * 1000) / Math.max(1, last.elapsedMs);
-  const limit = formatSeconds(Math.round(limitMs / 1000) * 1000);
-  const needed = totalBytes === undefined || bytesPerSecond === 0 ? '' : `; at this speed the whole file needs about ${formatSeconds(Math.round(totalBytes / bytesPerSecond) * 1000)}`;
+  const limit = formatDuration(Math.round(limitMs / 1000) * 1000);
+  const needed = totalBytes === undefined || bytesPerSecond === 0 ? '' : `; at this speed the whole file needs about ${formatDuration(Math.round(totalBytes / bytesPerSecond) * 1000)}`;
   return new TransferLimitError(
     `${id}: the transfer was cut after about ${limit} on each of the last ${cutsForPattern} attempts, and the server ignores Range, so every retry starts again from zero: the server (or a proxy in front of it) limits each transfer to about ${limit}${needed}`,
     'Retrying cannot help: download over a faster link, use --source direct where the status carries a link, or ask the provider to raise the limit or to support Range.',

@@ -1,6 +1,6 @@
 import type { VideoTask } from '../api/video.js';
 import { type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
-import { formatSeconds } from './time.js';
+import { formatDuration } from '../units.js';
 
 /** How the wait for one task ended. */
 export interface WaitOutcome {
@@ -73,7 +73,7 @@ export function timeoutOutcome(id: string, last: VideoTask | undefined, timeoutM
     id,
     task: last,
     exitCode: ExitCode.notReady,
-    message: `timed out after ${formatSeconds(timeoutMs)} (${where})`,
+    message: `timed out after ${formatDuration(timeoutMs)} (${where})`,
     hint: 'Wait longer with --timeout, or run `ezvideo wait` again later: the task goes on without us.',
   };
 }

@@ -1,6 +1,7 @@
 import pRetry from 'p-retry';
 import { EzvideoError } from '../errors.js';
 import { defaultRetryPolicy, isTransientError, retryDelayMs, type RetryPolicy, serverAskedDelayMs } from './retry-policy.js';
+import { formatDuration } from '../units.js';
 import { realSleep, type Sleep } from './time.js';
 
 export interface RetryInfo {
@@ -53,7 +54,7 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
       if (asked !== undefined && asked > policy.maxRetryAfterMs) {
         throw new EzvideoError(
           'server',
-          `${error.message}; the server asks to retry after ${Math.round(asked / 1000)} s, more than the ${Math.round(policy.maxRetryAfterMs / 1000)} s ezvideo waits`,
+          `${error.message}; the server asks to retry after ${formatDuration(asked)}, more than the ${formatDuration(policy.maxRetryAfterMs)} ezvideo waits`,
           { cause: error, hint: 'Try again later.' },
         );
       }

@@ -4,10 +4,11 @@ import ora, { spinners } from 'ora';
 import type { Ora } from 'ora';
 import type { EngineEvent } from '../core/events.js';
 import { DownloadProgress } from './download-progress.js';
-import { doneLine, failedLine, pollErrorLine, retryLine, stoppedLine, waitDoneLine, warningLine } from './event-text.js';
+import { doneLine, failedLine, pollErrorLine, retryLine, startLine, stoppedLine, waitDoneLine } from './event-text.js';
+import { idWarningLine } from './messages.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 import { asTerminal } from './terminal-stream.js';
-import { formatBytes, formatDuration, formatRate } from './units.js';
+import { formatBytes, formatDuration, formatRate } from '../units.js';
 import { WaitBoard, fit } from './wait-board.js';
 
 const FPS = 10;
@@ -37,7 +38,7 @@ interface ActiveDownload {
  * injected clock, and they are plain text cut to the width: cli-progress truncates a row by
  * string length (escape codes included), which would cut a coloured row mid-sequence.
  */
-export function createBarReporter({ stream, chalk, verbose, now }: ReporterContext): Reporter {
+export function createBarReporter({ stream, chalk, now }: ReporterContext): Reporter {
   const terminal = asTerminal(stream);
   const downloads = new Map<string, ActiveDownload>();
   const waits = new WaitBoard();
@@ -171,6 +172,8 @@ export function createBarReporter({ stream, chalk, verbose, now }: ReporterConte
     const progress = new DownloadProgress(event, now());
     stopSpinner();
     multibar ??= startMultibar();
+    // A bar that starts part-way would not say why; a log says `resuming ... at`, so does this.
+    if (event.offset > 0) print(startLine(event));
     const bar = multibar.create(1, 0, {}, { format: (_o, params) => downloadRow(progress, params.maxWidth - 1) });
     downloads.set(event.id, { progress, bar });
     // Draw the new row now rather than at the next tick, so a download shows from its start.
@@ -201,7 +204,7 @@ export function createBarReporter({ stream, chalk, verbose, now }: ReporterConte
         print(retryLine(chalk, event));
         return;
       case 'download-warning':
-        print(warningLine(chalk, `${event.id}: ${event.message}`));
+        print(idWarningLine(chalk, event.id, event.message));
         return;
       case 'download-done':
         finishDownload(event.id, doneLine(chalk, event, downloads.get(event.id)?.progress, at));
@@ -228,11 +231,6 @@ export function createBarReporter({ stream, chalk, verbose, now }: ReporterConte
 
   return {
     event,
-    info: print,
-    warn: (message) => print(warningLine(chalk, message)),
-    verbose: (message) => {
-      if (verbose) print(chalk.dim(message));
-    },
     close: () => {
       if (closed) return;
       closed = true;

@@ -2,7 +2,8 @@ import type { ChalkInstance } from 'chalk';
 import type { NormalizedStatus } from '../api/video.js';
 import type { DownloadEvent, WaitEvent } from '../core/events.js';
 import type { DownloadProgress } from './download-progress.js';
-import { formatBytes, formatDuration, formatRate } from './units.js';
+import { formatBytes, formatDuration, formatRate } from '../units.js';
+import { idLine, idWarningLine, withoutId } from './messages.js';
 
 /*
  * The wording of every human line, shared by the line reporter (logs) and the bar reporter
@@ -10,10 +11,6 @@ import { formatBytes, formatDuration, formatRate } from './units.js';
  */
 
 type Event<T extends string> = Extract<DownloadEvent | WaitEvent, { type: T }>;
-
-export function warningLine(c: ChalkInstance, message: string): string {
-  return `${c.yellow('warning:')} ${message}`;
-}
 
 function target(path: string): string {
   return path === '-' ? 'stdout' : path;
@@ -44,10 +41,13 @@ export function progressLine(progress: DownloadProgress, now: number): string {
 
 /** `attempt` is the attempt that just failed; the next one starts after the delay. */
 export function retryLine(c: ChalkInstance, event: Event<'download-retry'>): string {
-  return `${event.id}: ${c.yellow(`attempt ${event.attempt} failed`)}: ${event.reason}; retrying in ${formatDuration(event.delayMs)}`;
+  return `${event.id}: ${c.yellow(`attempt ${event.attempt} failed`)}: ${withoutId(event.id, event.reason)}; retrying in ${formatDuration(event.delayMs)}`;
 }
 
-/** `progress` is undefined when the file was already complete and no attempt ran. */
+/**
+ * `progress` is undefined when the file was already complete and no attempt ran. After a
+ * resume the line says what this run fetched, so the speed is not read as that of the whole.
+ */
 export function doneLine(c: ChalkInstance, event: Event<'download-done'>, progress: DownloadProgress | undefined, now: number): string {
   if (event.skipped) return `${event.id}: ${target(event.path)} is already complete, skipped`;
   const saved = `${event.id}: ${c.green('saved')} ${target(event.path)}`;
@@ -55,11 +55,12 @@ export function doneLine(c: ChalkInstance, event: Event<'download-done'>, progre
   const elapsedMs = now - progress.startedAt;
   const transferred = Math.max(0, event.bytes - progress.startOffset);
   const average = elapsedMs > 0 ? `, ${formatRate((transferred * 1000) / elapsedMs)}` : '';
-  return `${saved} (${formatBytes(event.bytes)} in ${formatDuration(elapsedMs)}${average})`;
+  if (progress.startOffset === 0) return `${saved} (${formatBytes(event.bytes)} in ${formatDuration(elapsedMs)}${average})`;
+  return `${saved} (${formatBytes(event.bytes)}; resumed at ${formatBytes(progress.startOffset)}, fetched ${formatBytes(transferred)} in ${formatDuration(elapsedMs)}${average})`;
 }
 
 export function failedLine(c: ChalkInstance, event: Event<'download-failed'>): string {
-  return `${event.id}: ${c.red('download failed')}: ${event.message}`;
+  return `${event.id}: ${c.red('download failed')}: ${withoutId(event.id, event.message)}`;
 }
 
 /** A download still running when the reporter closes (interrupted): where it stopped, for a resume. */
@@ -85,17 +86,19 @@ export function waitStatusLine(event: Event<'wait-status'>): string {
 }
 
 export function pollErrorLine(c: ChalkInstance, event: Event<'wait-poll-error'>): string {
-  return warningLine(c, `${event.id}: status poll failed: ${event.message}; next poll in ${formatDuration(event.delayMs)}`);
+  return idWarningLine(c, event.id, `status poll failed: ${withoutId(event.id, event.message)}; next poll in ${formatDuration(event.delayMs)}`);
 }
 
-/** `elapsedMs` counts from the first status seen, undefined when none was. */
+/**
+ * `elapsedMs` counts from the first status seen, undefined when none was. A generation that
+ * ended says so with its status word (`failed after 40s: <reason>`); a wait that ended for
+ * any other reason (timeout, refused key, unknown id) is its message alone, which names what
+ * happened: the word `failed` is kept for the generation status it means.
+ */
 export function waitDoneLine(c: ChalkInstance, event: Event<'wait-done'>, elapsedMs: number | undefined): string {
-  // A task that never answered (not found, refused key) has no status worth naming.
-  if (event.status === 'unknown' && elapsedMs === undefined && event.message !== undefined) {
-    return `${event.id}: ${c.red('failed')}: ${event.message}`;
-  }
-  const status = event.exitCode === 0 ? c.green(event.status) : c.red(event.status);
   const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`;
-  const message = event.message === undefined ? '' : `: ${event.message}`;
-  return `${event.id}: ${status}${after}${message}`;
+  if (event.exitCode === 0) return `${event.id}: ${c.green(event.status)}${after}`;
+  const reason = event.message === undefined ? `exit code ${event.exitCode}` : withoutId(event.id, event.message);
+  if (event.status === 'failed' || event.status === 'cancelled') return `${event.id}: ${c.red(event.status)}${after}: ${reason}`;
+  return idLine(event.id, c.red(reason));
 }

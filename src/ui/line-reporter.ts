@@ -10,8 +10,8 @@ import {
   startLine,
   waitDoneLine,
   waitStatusLine,
-  warningLine,
 } from './event-text.js';
+import { idWarningLine } from './messages.js';
 import type { Reporter, ReporterContext } from './reporter.js';
 
 /** A progress line at most this often per download, unless a 10 % step comes first. */
@@ -47,7 +47,7 @@ function stepOf(percent: number | undefined): number {
  * prints about ten lines and a slow one a line every few seconds. No escape codes other than
  * colour, and colour only when the chalk level allows it (it does not in CI unless forced).
  */
-export function createLineReporter({ stream, chalk, verbose, now }: ReporterContext): Reporter {
+export function createLineReporter({ stream, chalk, now }: ReporterContext): Reporter {
   const downloads = new Map<string, DownloadLog>();
   const waits = new Map<string, WaitLog>();
   const write = (line: string): void => {
@@ -108,7 +108,7 @@ export function createLineReporter({ stream, chalk, verbose, now }: ReporterCont
         write(retryLine(chalk, event));
         return;
       case 'download-warning':
-        write(warningLine(chalk, `${event.id}: ${event.message}`));
+        write(idWarningLine(chalk, event.id, event.message));
         return;
       case 'download-done':
         write(doneLine(chalk, event, downloads.get(event.id)?.progress, now()));
@@ -135,11 +135,6 @@ export function createLineReporter({ stream, chalk, verbose, now }: ReporterCont
 
   return {
     event,
-    info: write,
-    warn: (message) => write(warningLine(chalk, message)),
-    verbose: (message) => {
-      if (verbose) write(chalk.dim(message));
-    },
     // Every line is written whole, so there is nothing to stop or tidy.
     close: () => {},
   };

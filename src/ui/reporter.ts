@@ -13,11 +13,6 @@ import { createSilentReporter } from './silent-reporter.js';
  */
 export interface Reporter {
   event(event: EngineEvent): void;
-  info(message: string): void;
-  /** Printed as `warning: <message>`, in every mode (also with --quiet). */
-  warn(message: string): void;
-  /** Printed only when the reporter was made with `verbose`. */
-  verbose(message: string): void;
   /**
    * Stops bars and spinners and leaves the cursor, shown again, at the start of a fresh line.
    * Idempotent; call it in a `finally`, as bar mode hides the cursor while it draws.
@@ -30,7 +25,6 @@ export interface ReporterOptions {
   stderr: Writable;
   /** A chalk instance made with a fixed level (see createChalk), or the level itself. */
   color: ChalkInstance | ColorLevel;
-  verbose: boolean;
   /** Milliseconds clock for speeds, ETAs and the pace of progress lines; tests inject one. */
   now?: () => number;
 }
@@ -39,7 +33,6 @@ export interface ReporterOptions {
 export interface ReporterContext {
   stream: Writable;
   chalk: ChalkInstance;
-  verbose: boolean;
   now: () => number;
 }
 
@@ -51,7 +44,6 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
   const context: ReporterContext = {
     stream: options.stderr,
     chalk: typeof options.color === 'number' ? createChalk(options.color) : options.color,
-    verbose: options.verbose,
     now: options.now ?? Date.now,
   };
   switch (options.mode) {

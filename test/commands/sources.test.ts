@@ -78,7 +78,7 @@ describe('wait --then-download through the not-ready window after completion', (
     const gateway = await ezvideo(server, ['wait', id, '--then-download', '--dir', await tempDir(), '--interval', '100ms', '--content-wait', '2s', '--source', 'gateway']);
     assert.equal(gateway.code, 5, gateway.stderr);
     const message = String(gateway.json[0]?.['message']);
-    assert.match(message, /still says not ready 2 s after the status said completed \(HTTP 400: Task is not completed yet/);
+    assert.match(message, /still says not ready 2.0s after the status said completed \(HTTP 400: Task is not completed yet/);
     assert.equal(message.split(id).length - 1, 1, `the id is named once: ${message}`);
     assert.doesNotMatch(gateway.stderr, /ezvideo wait .*--then-download/);
   });
@@ -111,7 +111,7 @@ describe('the classic proxy cannot finish: --source auto takes the direct link',
     const server = await cutServer();
     const ran = await ezvideo(server, ['download', 'size_2m_gw', '-o', join(await tempDir(), 'out.mp4'), '--source', 'gateway']);
     assert.equal(ran.code, 8, ran.stderr);
-    assert.match(ran.stderr, /the transfer was cut after about 2 s on each of the last 3 attempts.*limits each transfer to about 2 s/);
+    assert.match(ran.stderr, /the transfer was cut after about 2.0s on each of the last 3 attempts.*limits each transfer to about 2.0s/);
     assert.equal(cdnRequests(server, 'size_2m_gw').length, 0);
   });
 

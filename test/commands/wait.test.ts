@@ -76,8 +76,8 @@ describe('ezvideo wait against the simulator', { concurrency: true }, () => {
       });
       assert.equal(result.code, 5);
       assert.ok(result.elapsedMs < 2500, `took ${result.elapsedMs} ms`);
-      assert.match(result.stderr, new RegExp(`error: ${p}never_1: timed out after 1 s \\(still in_progress`));
-      assert.match(result.stderr, new RegExp(`error: ${p}never_2: timed out after 1 s`));
+      assert.match(result.stderr, new RegExp(`error: ${p}never_1: timed out after 1.0s \\(still in_progress`));
+      assert.match(result.stderr, new RegExp(`error: ${p}never_2: timed out after 1.0s`));
       assert.doesNotMatch(result.stderr, /vid_t/);
       assert.match(result.stderr, /hint: .*--timeout/);
     });

@@ -296,7 +296,7 @@ for (const profile of allProfiles) {
       const delays: number[] = [];
       await assert.rejects(
         download(id, { sleep: async (ms) => void delays.push(ms) }),
-        (error: unknown) => error instanceof EzvideoError && error.exitCode === ExitCode.network && /retry after 3600 s/.test(error.message),
+        (error: unknown) => error instanceof EzvideoError && error.exitCode === ExitCode.network && /retry after 1h00m/.test(error.message),
       );
       assert.deepEqual(delays, []);
       assert.deepEqual(filesIn(dir).filter((name) => name.startsWith(id)), []);

@@ -267,8 +267,8 @@ describe('waitForTasks: timeout and interruption', () => {
       result.outcomes.map((outcome) => outcome.exitCode),
       [0, 5, 5],
     );
-    assert.equal(result.outcomes[1]?.message, 'timed out after 60 s (still in_progress (IN_PROGRESS) 42%)');
-    assert.equal(result.outcomes[2]?.message, 'timed out after 60 s (no status received)');
+    assert.equal(result.outcomes[1]?.message, 'timed out after 1m00s (still in_progress (IN_PROGRESS) 42%)');
+    assert.equal(result.outcomes[2]?.message, 'timed out after 1m00s (no status received)');
     assert.equal(result.time.now - result.startedAt, 60_000);
     const done = result.events.filter((event) => event.type === 'wait-done');
     assert.deepEqual(

@@ -14,7 +14,7 @@ async function setup(options: { verbose?: boolean; color?: 0 | 1 } = {}): Promis
 }> {
   const stream = new MemoryStream();
   const clock = { now: 0 };
-  const reporter = await createReporter({ mode: 'line', stderr: stream, color: options.color ?? 0, verbose: options.verbose ?? false, now: () => clock.now });
+  const reporter = await createReporter({ mode: 'line', stderr: stream, color: options.color ?? 0, now: () => clock.now });
   return { reporter, stream, clock, lines: () => stream.text().split('\n').filter((line) => line !== '') };
 }
 
@@ -91,12 +91,12 @@ test('resume, retry, warning and failure each get a line', async () => {
   ]);
 });
 
-test('the done line averages over what this run transferred', async () => {
+test('after a resume the done line says what this run fetched, and averages over that', async () => {
   const { reporter, clock, lines } = await setup();
   reporter.event({ type: 'download-start', id: 'vid_a', path: '-', offset: 8 * MiB, totalBytes: 12 * MiB, attempt: 1 });
   clock.now = 2000;
   reporter.event({ type: 'download-done', id: 'vid_a', path: '-', bytes: 12 * MiB, skipped: false });
-  assert.equal(lines().at(-1), 'vid_a: saved stdout (12.0 MiB in 2.0s, 2.0 MiB/s)');
+  assert.equal(lines().at(-1), 'vid_a: saved stdout (12.0 MiB; resumed at 8.0 MiB, fetched 4.0 MiB in 2.0s, 2.0 MiB/s)');
 });
 
 test('waits print on status change and on 10 % steps, with the raw status when it differs', async () => {
@@ -129,20 +129,15 @@ test('waits print on status change and on 10 % steps, with the raw status when i
   ]);
 });
 
-test('info, warn and verbose', async () => {
-  const quiet = await setup();
-  quiet.reporter.info('hello');
-  quiet.reporter.warn('careful');
-  quiet.reporter.verbose('details');
-  assert.deepEqual(quiet.lines(), ['hello', 'warning: careful']);
-
-  const loud = await setup({ verbose: true });
-  loud.reporter.verbose('details');
-  assert.deepEqual(loud.lines(), ['details']);
+test('a warning names its id once, even when the engine message starts with it', async () => {
+  const { reporter, lines } = await setup();
+  reporter.event({ type: 'download-warning', id: 'size_8m_w', message: 'size_8m_w: the server ignored the range request' });
+  reporter.event({ type: 'download-failed', id: 'nope_j2', message: 'nope_j2: GET content: HTTP 404', exitCode: 4 });
+  assert.deepEqual(lines(), ['warning: size_8m_w: the server ignored the range request', 'nope_j2: download failed: GET content: HTTP 404']);
 });
 
 test('line mode colours only when the level says so', async () => {
   const { reporter, stream } = await setup({ color: 1 });
-  reporter.warn('careful');
-  assert.equal(stream.text(), '\x1b[33mwarning:\x1b[39m careful\n');
+  reporter.event({ type: 'download-warning', id: 'vid_w', message: 'careful' });
+  assert.equal(stream.text(), '\x1b[33mwarning:\x1b[39m vid_w: careful\n');
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBytes, formatDuration, formatRate } from '../../src/ui/units.js';
+import { formatBytes, formatDuration, formatRate } from '../src/units.js';
 
 test('formatBytes uses binary units with one decimal', () => {
   assert.equal(formatBytes(0), '0 B');
