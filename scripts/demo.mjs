@@ -9,11 +9,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const server = await startMockServer({ profile: 'ezmodel', generationTimeMs: 4000, recordRequests: false });
 const id = server.createTask();
 console.error(`demo: simulator (ezmodel profile) at ${server.baseUrl}; created task ${id}`);
-console.error(`demo: ezvideo wait ${id} --then-download --dir demo-output --interval 1s`);
+// --force: the simulator's seeded ids repeat, so a second demo replaces the first one's file.
+const args = ['wait', id, '--then-download', '--dir', 'demo-output', '--interval', '1s', '--force'];
+// The line echoed is the one that runs, so it can be copied.
+console.error(`demo: EZVIDEO_BASE_URL=${server.baseUrl} EZVIDEO_API_KEY=demo-key ezvideo ${args.join(' ')}`);
 
 const child = spawn(
   process.execPath,
-  [`${root}bin/ezvideo.js`, 'wait', id, '--then-download', '--dir', 'demo-output', '--interval', '1s', '--force'],
+  [`${root}bin/ezvideo.js`, ...args],
   {
     cwd: root,
     stdio: 'inherit',

@@ -10,6 +10,7 @@ import { parseChoice, parseCount, parseHttpUrl, parsePositiveCount, parsePositiv
 import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
+import { failureLines } from './ui/messages.js';
 import { redactStream } from './redact.js';
 import { version } from './version.js';
 
@@ -21,7 +22,11 @@ const reportUrl = 'https://github.com/ezvideo/ezvideo/issues';
  * Builds the commander program. Actions load their command module lazily, so `--version` and
  * `--help` never pay for undici, cli-progress or conf.
  */
-function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext) => Promise<number>) => (command: Command) => Promise<void>): Command {
+function buildProgram(
+  io: CommandIO,
+  withContext: (run: (context: CommandContext) => Promise<number>) => (command: Command) => Promise<void>,
+  exitWith: (code: number) => void,
+): Command {
   const program = new Command('ezvideo')
     .description('Download generated videos from /v1/videos APIs: resumable, verified, never a corrupt file.')
     .version(version, '-V, --version', 'print the version')
@@ -39,12 +44,12 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     .addOption(new Option('--idle-timeout <dur>', 'longest pause in a transfer before it counts as stalled (default 30s)').argParser(parsePositiveDuration))
     .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-    });
+    })
+    .commandsGroup('Commands:');
 
   addWaitOptions(
     addDownloadOptions(
@@ -60,11 +65,7 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
       return;
     }
     const { runWait } = await import('./commands/wait.js');
-    await withContext(async (context) => {
-      const code = await runWait(ids, { ...flags, thenDownload: true }, context, makeIdDownloader);
-      if (code !== ExitCode.success) throw new ExitWithCode(code);
-      return code;
-    })(command);
+    await withContext((context) => runWait(ids, { ...flags, thenDownload: true }, context, makeIdDownloader))(command);
   });
 
   addDownloadOptions(
@@ -77,36 +78,7 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     ),
   ).action(async (ids: string[], flags: WaitFlags, command: Command) => {
     const [{ runWait }, { makeIdDownloader }] = await Promise.all([import('./commands/wait.js'), import('./commands/download.js')]);
-    await withContext(async (context) => {
-      const code = await runWait(ids, flags, context, makeIdDownloader);
-      if (code !== ExitCode.success) throw new ExitWithCode(code);
-      return code;
-    })(command);
-  });
-
-  program
-    .command('verify')
-    .description('check that files on disk are whole (MP4 boxes, WebP RIFF size, JPEG markers)')
-    .argument('<file...>', 'files to check')
-    .action(async (files: string[], _options: unknown, command: Command) => {
-      const { runVerify } = await import('./commands/verify.js');
-      const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
-      const code = await runVerify(files, { json, verbose }, io);
-      if (code !== ExitCode.success) throw new ExitWithCode(code);
-    });
-
-  const mock = program
-    .command('mock')
-    .description('run the local simulator of the video API (profiles ideal, openai, ezmodel, newapi; faults on demand)');
-  // --json and --verbose are the global flags, passed through below.
-  for (const flag of MOCK_FLAGS.filter(({ flags }) => !/^--(json|verbose)\b/.test(flags))) {
-    mock.option(flag.flags, flag.description, flag.defaultValue);
-  }
-  mock.action(async (options: MockCommandOptions, command: Command) => {
-    const { runMock } = await import('./commands/mock.js');
-    const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
-    const code = await runMock({ ...options, json, verbose }, io);
-    if (code !== ExitCode.success) throw new ExitWithCode(code);
+    await withContext((context) => runWait(ids, flags, context, makeIdDownloader))(command);
   });
 
   program
@@ -114,13 +86,29 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
     .description('show what the content is (type, size, ranges, validators) without downloading it')
     .argument('<id>', 'task id')
     .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
-    .addOption(new Option('--retries <n>', 'retries after the first attempt').argParser(parseCount(100)).default(8))
+    .addOption(new Option('--retries <n>', 'retries after the first attempt, 0-100').argParser(parseCount(100)).default(8))
     .action(async (id: string, options: HeadOptions, command: Command) => {
       const { runHead } = await import('./commands/head.js');
       await withContext((context) => runHead(id, options, context))(command);
     });
 
-  const config = program.command('config').description('stored settings: set, get, unset, list, path');
+  program
+    .command('verify')
+    .description('check that files on disk are whole (MP4 boxes, WebP RIFF size, JPEG markers)')
+    .argument('<file...>', 'files to check')
+    .configureHelp({ showGlobalOptions: false })
+    .addHelpText('after', '\nAlso: --json (one line per file on stdout) and --verbose.')
+    .action(async (files: string[], _options: unknown, command: Command) => {
+      const { runVerify } = await import('./commands/verify.js');
+      const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
+      exitWith(await runVerify(files, { json, verbose }, io));
+    });
+
+  const config = program
+    .command('config')
+    .description('stored settings: set, get, unset, list, path')
+    .helpGroup('Setup and testing:')
+    .configureHelp({ showGlobalOptions: false });
   const configAction = (action: 'set' | 'get' | 'unset' | 'list' | 'path') => async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
     const values = args.slice(0, -2).filter((value): value is string => typeof value === 'string');
@@ -132,6 +120,22 @@ function buildProgram(io: CommandIO, withContext: (run: (context: CommandContext
   config.command('unset').description('remove a stored setting').argument('<key>').action(configAction('unset'));
   config.command('list').description('print all stored settings (the key is masked)').action(configAction('list'));
   config.command('path').description('print where the settings file is').action(configAction('path'));
+
+  const mock = program
+    .command('mock')
+    .description('run the local simulator of the video API (profiles ideal, openai, ezmodel, newapi; faults on demand)')
+    .helpGroup('Setup and testing:')
+    .configureHelp({ showGlobalOptions: false })
+    .addHelpText('after', '\nAlso: --json (print the address as one JSON line) and --verbose (log each request).');
+  // --json and --verbose are the global flags, passed through below.
+  for (const flag of MOCK_FLAGS.filter(({ flags }) => !/^--(json|verbose)\b/.test(flags))) {
+    mock.option(flag.flags, flag.description, flag.defaultValue);
+  }
+  mock.action(async (options: MockCommandOptions, command: Command) => {
+    const { runMock } = await import('./commands/mock.js');
+    const { json, verbose } = command.optsWithGlobals<GlobalOptions>();
+    exitWith(await runMock({ ...options, json, verbose }, io));
+  });
 
   return program;
 }
@@ -151,9 +155,9 @@ function addDownloadOptions(command: Command): Command {
     .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
     .option('--force', 'replace an existing output file', false)
     .option('--skip-existing', 'succeed without downloading when the output file exists', false)
-    .addOption(new Option('--concurrency <n>', 'ids downloaded at once').argParser(parsePositiveCount(64)).default(4))
-    .addOption(new Option('--connections <n>', 'connections per file, where the server honours ranges').argParser(parsePositiveCount(16)).default(1))
-    .addOption(new Option('--retries <n>', 'retries per id after the first attempt').argParser(parseCount(100)).default(8))
+    .addOption(new Option('--concurrency <n>', 'ids downloaded at once, 1-64').argParser(parsePositiveCount(64)).default(4))
+    .addOption(new Option('--connections <n>', 'connections per file, 1-16, where the server honours ranges').argParser(parsePositiveCount(16)).default(1))
+    .addOption(new Option('--retries <n>', 'retries per id after the first attempt, 0-100').argParser(parseCount(100)).default(8))
     .addOption(new Option('--max-time <dur>', 'give up on an id after this long (e.g. 30m)').argParser(parsePositiveDuration))
     .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
     .option('--sha256 <hex>', 'expected sha256 of the file (one id only)')
@@ -166,18 +170,29 @@ function addDownloadOptions(command: Command): Command {
     .option('--input <file>', 'read more ids from a file (- for stdin), one per line');
 }
 
-/** A command that already told the user what happened and only needs its exit code. */
-class ExitWithCode extends Error {
-  constructor(readonly exitCode: number) {
-    super(`exit ${exitCode}`);
-  }
+/**
+ * Commander's own errors (an unknown flag, a bad value, a missing argument) in the same two
+ * lines as ezvideo's: `error:` with commander's words (its "did you mean" on the same line),
+ * and a `hint:` that names the command's --help.
+ */
+function reformatCommanderErrors(command: Command, io: CommandIO): void {
+  const path = [...ancestry(command)].reverse().join(' ');
+  command.configureOutput({
+    outputError: (text) => {
+      const message = text.trim().replace(/^error: /, '').replace(/\n\((Did you mean [^)]*)\)/, (_all, did: string) => ` (${did.toLowerCase()})`);
+      for (const line of failureLines({ code: 'usage', message, hint: `Run \`${path} --help\` for its flags and arguments.` })) io.stderr.write(`${line}\n`);
+    },
+  });
+  for (const sub of command.commands) reformatCommanderErrors(sub, io);
+}
+
+function* ancestry(command: Command): Generator<string> {
+  for (let at: Command | null = command; at !== null; at = at.parent) yield at.name();
 }
 
 function printError(error: unknown, io: CommandIO): number {
-  if (error instanceof ExitWithCode) return error.exitCode;
   if (error instanceof EzvideoError) {
-    io.stderr.write(`error: ${error.message}\n`);
-    if (error.hint !== undefined) io.stderr.write(`hint: ${error.hint}\n`);
+    for (const line of failureLines(error)) io.stderr.write(`${line}\n`);
     return error.exitCode;
   }
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -193,18 +208,27 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
   // stdout too: `--json` lines carry error messages (file bytes with `-o -` are Buffers, untouched).
   redactStream(io.stdout, () => secrets);
   let exitCode: number = ExitCode.success;
+  const exitWith = (code: number): void => {
+    exitCode = code;
+  };
   const withContext = (body: (context: CommandContext) => Promise<number>) => async (command: Command) => {
     const { createContext } = await import('./commands/context.js');
     const context = await createContext(command.optsWithGlobals<GlobalOptions>(), io);
     if (context.settings.apiKey !== undefined) secrets.push(context.settings.apiKey);
     try {
-      exitCode = await body(context);
+      exitWith(await body(context));
+    } catch (error) {
+      // The code behind the words (UND_ERR_SOCKET, ENOSPC) is for --verbose, not the error line.
+      if (error instanceof EzvideoError && error.causeCode !== undefined) context.log(`cause: ${error.causeCode}`);
+      throw error;
     } finally {
       await context.close();
     }
   };
   try {
-    await buildProgram(io, withContext).parseAsync(argv as string[], { from: 'user' });
+    const program = buildProgram(io, withContext, exitWith);
+    reformatCommanderErrors(program, io);
+    await program.parseAsync(argv as string[], { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.success : ExitCode.usage;
@@ -248,15 +272,13 @@ export function main(argv: readonly string[]): void {
   process.on('SIGINT', () => interrupt('SIGINT'));
   process.on('SIGTERM', () => interrupt('SIGTERM'));
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away: with `-o -` the file is unfinished, so this is an output error (9).
-    // `ezvideo head x | head -1` or `--json | head -1` closing early land here too; exiting 9
-    // there as well is consistent (curl exits 23, its write error, in the same case).
-    // At once, before the command reports the same failure its own way: one line, not two.
-    // (A line to stderr is written at once, unless its own pipe is full.)
-    if (error.code === 'EPIPE') {
-      process.stderr.write('error: stdout was closed by the reader (EPIPE)\n');
-      process.exit(ExitCode.output);
-    }
+    // The reader closed stdout early (`-o - | head -c 100`, `| ffprobe -`, `--json | head -1`):
+    // it has what it wanted. ezvideo stops at once and quietly with 0, as a shell tool ends on
+    // SIGPIPE but without making the reader's choice a failure. That is also the only rule a
+    // small output can keep: it fits in the pipe before the reader closes, and nothing fails.
+    // Unfinished files keep their .part for a resume; the reader's own exit status is the one
+    // that tells (`set -o pipefail`).
+    if (error.code === 'EPIPE') process.exit(ExitCode.success);
   });
   // A stderr whose reader went away (`2>&1 | head -1`) leaves nowhere to report anything; its
   // error must not crash the process with exit 1 instead of the command's own code.

@@ -56,12 +56,15 @@ export interface EzvideoErrorOptions {
   cause?: unknown;
   /** Overrides the exit code that `code` implies (e.g. 143 for an interruption by SIGTERM). */
   exitCode?: ExitCodeValue | undefined;
+  /** The system's or library's own code for the cause (ENOSPC, UND_ERR_SOCKET): for --verbose and --json, never in the message. */
+  causeCode?: string | undefined;
 }
 
 export class EzvideoError extends Error {
   readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
+  readonly causeCode: string | undefined;
 
   constructor(code: ErrorCode, message: string, options: EzvideoErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -69,6 +72,7 @@ export class EzvideoError extends Error {
     this.code = code;
     this.exitCode = options.exitCode ?? exitCodeOf[code];
     this.hint = options.hint;
+    this.causeCode = options.causeCode;
   }
 }
 
@@ -99,10 +103,6 @@ export class HttpError extends EzvideoError {
     this.serverMessage = details.serverMessage;
     this.retryAfterMs = details.retryAfterMs;
   }
-}
-
-export function isEzvideoError(error: unknown): error is EzvideoError {
-  return error instanceof EzvideoError;
 }
 
 export function usageError(message: string, hint?: string): EzvideoError {

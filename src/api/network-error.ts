@@ -32,17 +32,24 @@ export function errorCodeOf(error: unknown): string | undefined {
 }
 
 /**
- * Wraps a transport failure as a `network` EzvideoError (retryable). Errors that are already
- * ours pass through unchanged, so a wrapper never hides an interruption or a usage error.
+ * Wraps a transport failure as a `network` EzvideoError (retryable), in words; the code goes
+ * to `causeCode`. Errors that are already ours pass through unchanged, so a wrapper never
+ * hides an interruption or a usage error. An error with no code at all (a TypeError) is a bug,
+ * not the network: it is rethrown as it is, to exit 1 with its stack rather than be retried.
  */
 export function toNetworkError(error: unknown, what: string): EzvideoError {
   if (error instanceof EzvideoError) return error;
   const code = errorCodeOf(error);
-  const explanation =
-    (code === undefined ? undefined : explanations[code]) ??
-    (error instanceof Error ? error.message : String(error));
-  return new EzvideoError('network', `${what}: ${explanation}${code === undefined ? '' : ` (${code})`}`, {
+  if (code === undefined) throw error;
+  const explanation = explanations[code] ?? (error instanceof Error ? error.message : String(error));
+  return new EzvideoError('network', `${what}: ${explanation}`, {
     cause: error,
-    hint: 'Check your connection and the base URL; ezvideo retried where it could.',
+    causeCode: code,
+    hint: hostNotFound(code) ? 'Check the host name in the base URL (--base-url, EZVIDEO_BASE_URL) and your network.' : 'Check your connection and the base URL; ezvideo retried where it could.',
   });
+}
+
+/** A name that does not resolve: worth a few seconds of retries (a resolver hiccup), not a minute. */
+export function hostNotFound(code: string | undefined): boolean {
+  return code === 'ENOTFOUND' || code === 'EAI_AGAIN';
 }

@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
 import { sourceModes } from '../core/content-source.js';
-import { ExitCode, usageError } from '../errors.js';
+import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { configKeys, parseConfigKey } from '../settings/stored-settings.js';
 import { maskSecret } from '../settings/resolve-settings.js';
 import type { CommandContext } from './context.js';
@@ -13,9 +13,9 @@ function shown(key: string, value: string): string {
 
 function checkedValue(key: string, value: string | undefined): string {
   const trimmed = value?.trim() ?? '';
-  if (trimmed === '') throw usageError(`config set ${key} needs a value`);
+  if (trimmed === '') throw usageError(`config set ${key} needs a value`, `Give it after the key, or - to read it from stdin: \`ezvideo config set ${key} -\`.`);
   if (key === 'base-url' && !/^https?:\/\/[^/]/i.test(trimmed)) {
-    throw usageError(`invalid base URL ${JSON.stringify(trimmed)}: only http and https are supported`);
+    throw usageError(`invalid base URL ${JSON.stringify(trimmed)}: only http and https are supported`, 'Give an http(s) URL such as https://www.ezmodel.cloud.');
   }
   if (key === 'source' && !(sourceModes as readonly string[]).includes(trimmed)) {
     throw usageError(`invalid source ${JSON.stringify(trimmed)}`, `Use one of: ${sourceModes.join(', ')}.`);
@@ -23,39 +23,58 @@ function checkedValue(key: string, value: string | undefined): string {
   return trimmed;
 }
 
-/** `ezvideo config set|get|unset|list|path`. The API key is only ever shown masked. */
+/**
+ * `ezvideo config set|get|unset|list|path`. The API key is only ever shown masked. Values go
+ * to stdout; what a change did goes to stderr (not with --quiet), so `$(ezvideo config get x)`
+ * captures the value alone.
+ */
 export async function runConfig(action: ConfigAction, args: string[], context: CommandContext): Promise<number> {
-  const { io } = context;
+  const { io, options } = context;
   const store = await context.store();
   const print = (line: string): void => {
     io.stdout.write(`${line}\n`);
+  };
+  const tell = (line: string): void => {
+    if (!options.quiet) io.stderr.write(`${line}\n`);
   };
   switch (action) {
     case 'path':
       print(store.path);
       break;
-    case 'list':
-      for (const key of configKeys) {
+    case 'list': {
+      const stored = configKeys.flatMap((key) => {
         const value = store.get(key);
-        if (value !== undefined) print(`${key}=${shown(key, value)}`);
-      }
+        return value === undefined ? [] : [[key, shown(key, value)] as const];
+      });
+      if (options.json) print(JSON.stringify(Object.fromEntries(stored)));
+      else for (const [key, value] of stored) print(`${key}=${value}`);
       break;
+    }
     case 'get': {
       const key = parseConfigKey(args[0] ?? '');
       const value = store.get(key);
-      if (value !== undefined) print(shown(key, value));
+      if (value === undefined) {
+        throw new EzvideoError('not_found', `${key} is not set in ${store.path}`, { hint: `Store it with \`ezvideo config set ${key} <value>\`; \`ezvideo config list\` shows what is set.` });
+      }
+      print(shown(key, value));
       break;
     }
     case 'set': {
       const key = parseConfigKey(args[0] ?? '');
       // `-` reads the value from stdin, so that a key never sits in shell history or `ps`.
       const value = args[1] === '-' ? (await text(io.stdin)).split(/\r?\n/)[0] : args[1];
-      store.set(key, checkedValue(key, value));
+      const checked = checkedValue(key, value);
+      store.set(key, checked);
+      tell(`stored ${key}=${shown(key, checked)} in ${store.path}`);
       break;
     }
-    case 'unset':
-      store.unset(parseConfigKey(args[0] ?? ''));
+    case 'unset': {
+      const key = parseConfigKey(args[0] ?? '');
+      const was = store.get(key);
+      store.unset(key);
+      tell(was === undefined ? `${key} was not set` : `removed ${key} from ${store.path}`);
       break;
+    }
   }
   return ExitCode.success;
 }

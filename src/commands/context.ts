@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
-import { EzvideoError } from '../errors.js';
+import { EzvideoError, usageError } from '../errors.js';
+import { fileErrorWords } from '../core/output-error.js';
 import type { ConfigStore } from '../settings/config-store.js';
 import type { SourceMode } from '../core/content-source.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
@@ -42,16 +43,21 @@ export interface CommandContext {
   close: () => Promise<void>;
 }
 
+const apiKeyFileHint = 'Put the key on the first line of that file, or pass it in EZVIDEO_API_KEY.';
+
 /** `--api-key-file -` reads the key from stdin, so it never shows in shell history or `ps`. */
 async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
   try {
     const content = path === '-' ? await text(io.stdin) : await readFile(path, 'utf8');
     const key = content.split(/\r?\n/)[0]?.trim() ?? '';
-    if (key === '') throw new EzvideoError('usage', `the API key file ${path === '-' ? '(stdin)' : path} is empty`);
+    if (key === '') throw usageError(`the API key file ${path === '-' ? '(stdin)' : path} is empty`, apiKeyFileHint);
     return key;
   } catch (error) {
     if (error instanceof EzvideoError) throw error;
-    throw new EzvideoError('usage', `cannot read the API key file ${path}: ${(error as Error).message}`);
+    throw new EzvideoError('usage', `cannot read the API key file ${path}: ${fileErrorWords(error)}`, {
+      causeCode: (error as NodeJS.ErrnoException).code,
+      hint: apiKeyFileHint,
+    });
   }
 }
 

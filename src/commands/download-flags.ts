@@ -1,4 +1,3 @@
-import type { EzvideoError } from '../errors.js';
 import type { Variant } from '../api/client.js';
 import type { SourceMode } from '../core/content-source.js';
 
@@ -29,15 +28,4 @@ export interface DownloadFlags {
   contentWait?: number | undefined;
   /** `--input <file>` or `-`: more ids, one per line. */
   input?: string | undefined;
-}
-
-/** How one id of a batch ended; `--json` prints one of these per id. */
-export interface IdOutcome {
-  id: string;
-  exitCode: number;
-  /** One line, for the summary and --json (no stack, no secrets). */
-  message?: string | undefined;
-  hint?: string | undefined;
-  /** The failure itself, to rethrow as it is when it is the only one (not printed in --json). */
-  error?: EzvideoError | undefined;
 }

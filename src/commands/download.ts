@@ -6,9 +6,10 @@ import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
 import { makeOutputDir } from '../core/output-dir.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
-import { EzvideoError, ExitCode, usageError } from '../errors.js';
+import { ExitCode, usageError } from '../errors.js';
 import type { CommandContext } from './context.js';
-import type { DownloadFlags, IdOutcome } from './download-flags.js';
+import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-outcome.js';
+import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
 import { runPool } from './run-pool.js';
@@ -22,12 +23,14 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
   if (flags.output !== undefined && idCount > 1) {
     throw usageError(`-o ${flags.output} names one output but ${idCount} ids were given`, 'Use --dir <dir> for several ids.');
   }
-  if (flags.output !== undefined && flags.dir !== undefined) throw usageError('-o and --dir cannot be used together');
-  if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it');
+  if (flags.output !== undefined && flags.dir !== undefined) throw usageError('-o and --dir cannot be used together', 'Use -o <file> for one named file, or --dir <dir> for <id>.<ext> files in a folder.');
+  if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
   if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
-    throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`);
+    throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`, 'Give the 64 hex digits that `sha256sum <file>` prints.');
   }
-  if (flags.force && flags.skipExisting) throw usageError('--force and --skip-existing cannot be used together');
+  if (flags.force && flags.skipExisting) {
+    throw usageError('--force and --skip-existing cannot be used together', 'Use one: --force replaces an existing file, --skip-existing keeps it.');
+  }
 }
 
 function outputFor(id: string, flags: DownloadFlags, context: CommandContext): OutputTarget {
@@ -35,11 +38,6 @@ function outputFor(id: string, flags: DownloadFlags, context: CommandContext): O
   if (flags.output !== undefined) return { kind: 'file', path: flags.output, renameByType: false };
   const name = `${id}${variantExtensions[flags.variant ?? 'video']}`;
   return { kind: 'file', path: flags.dir === undefined ? name : join(flags.dir, name), renameByType: true };
-}
-
-function outcomeOf(id: string, error: unknown): DownloadOutcome {
-  if (error instanceof EzvideoError) return { id, exitCode: error.exitCode, message: error.message, hint: error.hint, error };
-  throw error;
 }
 
 /**
@@ -74,42 +72,30 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
       return { id, exitCode: ExitCode.success, result };
     } catch (error) {
       if (context.io.signal.aborted) throw context.io.signal.reason;
-      return outcomeOf(id, error);
+      return failedOutcome(id, error);
     }
   };
 }
 
 /**
- * The `--json` line of one id: the result, or the exit code and message of its failure. Every
- * documented field is there: one that has no value (a skipped file's `sha256`) is `null`.
+ * The `--json` line of one id: the result, or the exit code, message and codes of its failure.
+ * Every documented field is there: one that has no value (a skipped file's `sha256`) is `null`.
  */
 export function outcomeJson(outcome: DownloadOutcome): string {
-  const { result, error, ...rest } = outcome;
-  return JSON.stringify(result === undefined ? rest : { ...result, exitCode: outcome.exitCode }, (_key, value: unknown) => (value === undefined ? null : value));
-}
-
-/**
- * Several outcomes become one exit: that of the first failing id in input order. A single id's
- * failure is thrown as it is (the CLI prints it with its hint); a batch's as a summary.
- */
-export function batchError<T extends IdOutcome>(outcomes: readonly T[]): EzvideoError | undefined {
-  const failures = outcomes.filter((outcome) => outcome.error !== undefined);
-  const first = failures[0]?.error;
-  if (first === undefined) return undefined;
-  if (outcomes.length === 1) return first;
-  return new EzvideoError(first.code, `${failures.length} of ${outcomes.length} ids failed; the first: ${first.message}`, {
-    hint: first.hint,
-    exitCode: first.exitCode,
-  });
+  const { result, error: _error, ...rest } = outcome;
+  const line = result === undefined ? { ...rest, ...failureJson(outcome) } : { ...result, exitCode: outcome.exitCode };
+  return JSON.stringify(line, (_key, value: unknown) => (value === undefined ? null : value));
 }
 
 /** `ezvideo download <id...>`. */
 export async function runDownload(args: string[], flags: DownloadFlags, context: CommandContext): Promise<number> {
   const ids = await readIds(args, flags.input, context.io);
   checkDownloadFlags(flags, ids.length);
+  // A missing key is the whole run's problem, said once, not each id's.
+  context.client();
   const reporter = await makeReporter(context);
   const single = ids.length === 1;
-  // One id's failure is printed once, by the CLI with its hint; a batch lists each as it happens.
+  // One id's failure is said once, by the CLI's error line; a batch lists each as it happens.
   const sink: EventSink = (event) => {
     if (!(single && event.type === 'download-failed')) reporter.event(event);
   };
@@ -120,8 +106,8 @@ export async function runDownload(args: string[], flags: DownloadFlags, context:
       if (context.options.json) context.io.stdout.write(`${outcomeJson(outcome)}\n`);
       return outcome;
     });
-    const error = batchError(outcomes);
-    if (error !== undefined) throw error;
+    const failure = batchError(outcomes);
+    if (failure !== undefined) throw failure;
     return ExitCode.success;
   } finally {
     reporter.close();

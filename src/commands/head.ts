@@ -3,6 +3,7 @@ import { validateTaskId } from '../api/task-id.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { probeContent, type ContentInfo, type RangeSupport } from '../core/probe-content.js';
 import { ExitCode } from '../errors.js';
+import { formatDuration } from '../units.js';
 import type { CommandContext } from './context.js';
 
 export interface HeadOptions {
@@ -10,11 +11,12 @@ export interface HeadOptions {
   retries: number;
 }
 
+/** The README's four words, each with what it rests on. */
 const rangeWords: Record<RangeSupport, string> = {
-  supported: 'yes (a ranged request got 206 with a matching Content-Range)',
-  ignored: 'no (Accept-Ranges: bytes is sent, but a ranged request got the whole file)',
+  supported: 'supported (a ranged request got 206 with a matching Content-Range)',
+  ignored: 'ignored (Accept-Ranges: bytes is sent, but a ranged request got the whole file)',
   advertised: 'advertised (Accept-Ranges: bytes; not verified)',
-  none: 'no',
+  none: 'none (no Accept-Ranges, and no 206)',
 };
 
 function readable(info: ContentInfo): string {
@@ -43,9 +45,11 @@ export async function runHead(id: string, options: HeadOptions, context: Command
     retry: {
       policy: { ...defaultRetryPolicy, retries: options.retries },
       onRetry: ({ failedAttempt, delayMs, error }) =>
-        context.log(`attempt ${failedAttempt} failed (${(error as Error).message}); retrying in ${delayMs} ms`),
+        context.log(`attempt ${failedAttempt} failed (${(error as Error).message}); retrying in ${formatDuration(delayMs)}`),
     },
   });
-  context.io.stdout.write(context.options.json ? `${JSON.stringify(info)}\n` : readable(info));
+  // Every documented field is in the JSON line; one without a value is null.
+  const json = (): string => JSON.stringify(info, (_key, value: unknown) => (value === undefined ? null : value));
+  context.io.stdout.write(context.options.json ? `${json()}\n` : readable(info));
   return ExitCode.success;
 }

@@ -35,8 +35,8 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
   { flags: '--json', description: 'print {"baseUrl","port","profile"} as one JSON line' },
   { flags: '--verbose', description: 'log each request to stderr' },
   {
-    flags: '--fail-first <k>:<status>[:<retry-after>]',
-    description: 'answer <status> (429, 500, 502, 503...) to the first k requests of each task, with Retry-After seconds',
+    flags: '--fail-first <k:status[:secs]>',
+    description: 'answer status (429, 500, 502, 503...) to the first k requests of each task, with a Retry-After of secs',
   },
   { flags: '--fail-on <calls>', description: 'which calls --fail-first refuses: content, status or any', defaultValue: 'content' },
   {
@@ -46,7 +46,7 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
   },
   { flags: '--reset-after <bytes>[:<k>]', description: 'reset the connection after this many body bytes (first k responses)' },
   { flags: '--reset-seed <n>[:<k>]', description: 'reset the connection at a pseudo-random body offset drawn from seed n' },
-  { flags: '--stall <duration>[:<after-bytes>]', description: 'stop sending mid-body for this long (default: halfway)' },
+  { flags: '--stall <dur[:bytes]>', description: 'stop sending mid-body for dur, after bytes (default: halfway)' },
   { flags: '--short-body <bytes>[:<k>]', description: 'send this many bytes fewer than Content-Length, then close' },
   { flags: '--chunked-cut <bytes>[:<k>]', description: 'send no Content-Length and end the body cleanly after this many bytes' },
   { flags: '--throttle <bytes-per-second>', description: 'limit each connection to this rate (e.g. 512k, 2m)' },

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
+import { fileErrorWords } from '../core/output-error.js';
 import { EzvideoError, usageError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
@@ -24,7 +25,10 @@ export async function readIds(args: readonly string[], input: string | undefined
     try {
       ids.push(...idsFromText(await readFile(input, 'utf8')));
     } catch (error) {
-      throw new EzvideoError('usage', `cannot read the id list ${input}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new EzvideoError('usage', `cannot read the id list ${input}: ${fileErrorWords(error)}`, {
+        causeCode: (error as NodeJS.ErrnoException).code,
+        hint: 'Give a file of task ids, one per line, or - to read them from stdin.',
+      });
     }
   }
   if (fromStdin) ids.push(...idsFromText(await text(io.stdin)));

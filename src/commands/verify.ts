@@ -28,20 +28,25 @@ interface FileResult {
 }
 
 export async function runVerify(files: string[], options: VerifyOptions, io: CommandIO): Promise<number> {
-  if (files.length === 0) throw usageError('verify needs at least one file', 'usage: ezvideo verify <file...>');
-  let failures = 0;
+  if (files.length === 0) throw usageError('verify needs at least one file', 'Run it as `ezvideo verify <file...>`.');
+  let damaged = 0;
+  let unreadable = 0;
   for (const path of files) {
     throwIfInterrupted(io.signal);
     const result = await verifyOne(path);
-    if (!result.ok) failures += 1;
+    if (!result.ok && result.bytes === null) unreadable += 1;
+    else if (!result.ok) damaged += 1;
     io.stdout.write(options.json ? `${JSON.stringify(result)}\n` : `${formatLine(result, options.verbose)}\n`);
   }
+  const failures = damaged + unreadable;
   if (failures === 0) return ExitCode.success;
-  io.stderr.write(
-    `error: ${failures} of ${files.length} file${files.length === 1 ? '' : 's'} failed verification\n` +
-      'a truncated file cannot be repaired: download it again\n',
-  );
-  return ExitCode.output;
+  const hints = [
+    damaged > 0 ? 'A damaged file cannot be repaired: download it again (`ezvideo download` lands only whole files).' : undefined,
+    unreadable > 0 ? 'Check the names of the files that could not be read, and their permissions.' : undefined,
+  ];
+  throw new EzvideoError('integrity', `${failures} of ${files.length} file${files.length === 1 ? '' : 's'} failed verification`, {
+    hint: hints.filter((hint) => hint !== undefined).join(' '),
+  });
 }
 
 async function verifyOne(path: string): Promise<FileResult> {

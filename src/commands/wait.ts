@@ -1,11 +1,10 @@
-import type { Writable } from 'node:stream';
 import type { VideoTask } from '../api/video.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
 import { waitForTasks, type WaitOutcome } from '../core/wait.js';
 import { createLimiter } from '../core/wait-limiter.js';
-import { ExitCode, usageError } from '../errors.js';
-import { chooseProgressMode } from '../ui/progress-mode.js';
+import { EzvideoError, ExitCode, usageError } from '../errors.js';
+import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import { checkDownloadFlags, type DownloadOutcome } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
@@ -29,18 +28,15 @@ export interface WaitFlags extends DownloadFlags {
 export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => (id: string, task?: VideoTask) => Promise<DownloadOutcome>;
 
 /** How one id ended: its wait, then (with --then-download, once it completed) its download. */
-interface IdEnd {
+interface IdEnd extends IdOutcome {
   wait: WaitOutcome;
   download: DownloadOutcome | undefined;
-  exitCode: number;
-  message: string | undefined;
-  hint: string | undefined;
 }
 
 /** Download flags only mean something with --then-download; silently ignoring them would lose a file. */
 function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean): void {
-  if (flags.interval !== undefined && !(flags.interval > 0)) throw usageError('--interval must be greater than zero');
-  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw usageError('--timeout must be greater than zero');
+  if (flags.interval !== undefined && !(flags.interval > 0)) throw usageError('--interval must be greater than zero', 'Give a duration such as 5s, or leave it out for the adaptive pace.');
+  if (flags.timeout !== undefined && !(flags.timeout > 0)) throw usageError('--timeout must be greater than zero', 'Give a duration such as 30m, or leave it out to wait until the tasks end.');
   if (!flags.thenDownload) {
     const given = (
       [
@@ -56,12 +52,12 @@ function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean)
       ] as const
     ).filter(([, value]) => value !== undefined);
     const [first] = given;
-    if (first !== undefined) throw usageError(`${first[0]} is a download flag: add --then-download to download what completes`);
+    if (first !== undefined) throw usageError(`${first[0]} is a download flag, and this wait downloads nothing`, 'Add --then-download to download each task as it completes.');
     return;
   }
   checkDownloadFlags(flags, ids.length);
   // stdout carries either the file's bytes or JSON lines, never both.
-  if (flags.output === '-' && json) throw usageError('--json and -o - both write to stdout; use one of them');
+  if (flags.output === '-' && json) throw usageError('--json and -o - both write to stdout', 'Use one of them: the file, or the JSON lines.');
 }
 
 /** The `--json` line of one id: the normalised video object, how it ended, and the download result. */
@@ -79,7 +75,7 @@ function jsonLine(end: IdEnd): string {
     error: task?.error ?? null,
     directUrl: task?.directUrl ?? null,
     exitCode: end.exitCode,
-    ...(end.message === undefined ? {} : { message: end.message }),
+    ...(end.message === undefined ? {} : { message: end.message, ...failureJson(end) }),
     ...(result === undefined ? {} : { download: result }),
   });
 }
@@ -87,8 +83,9 @@ function jsonLine(end: IdEnd): string {
 /**
  * `ezvideo wait <id...> [--then-download]`: polls every id until it ends; with
  * --then-download each completed id is downloaded at once, at most `--concurrency` at a time,
- * while the others are still polled. Returns the exit code of the first failing id in input
- * order (0 when all succeeded); with --json, one line per id as it ends.
+ * while the others are still polled. Returns 0 when every id succeeded; otherwise throws the
+ * failure of the first failing id in input order, as one error (see batchError). With --json,
+ * one line per id as it ends.
  */
 export async function runWait(args: string[], flags: WaitFlags, context: CommandContext, makeDownloader: IdDownloaderFactory): Promise<number> {
   const { io, options } = context;
@@ -101,10 +98,16 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
     ends.set(entry.wait.id, entry);
     if (options.json) io.stdout.write(`${jsonLine(entry)}\n`);
   };
-  const fromWait = (wait: WaitOutcome): IdEnd => ({ wait, download: undefined, exitCode: wait.exitCode, message: wait.message, hint: wait.hint });
+  const fromWait = (wait: WaitOutcome): IdEnd => ({ id: wait.id, wait, download: undefined, exitCode: wait.exitCode, code: wait.code, message: wait.message, hint: wait.hint });
+  // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.
+  const single = ids.length === 1;
+  const sink: EventSink = (event) => {
+    if (single && (event.type === 'download-failed' || (event.type === 'wait-done' && event.exitCode !== ExitCode.success))) return;
+    reporter.event(event);
+  };
 
   try {
-    const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
+    const download = flags.thenDownload ? makeDownloader(flags, context, sink) : undefined;
     const limit = createLimiter(flags.concurrency);
     const downloads: Array<Promise<void>> = [];
     let downloadFailure: { error: unknown } | undefined;
@@ -118,7 +121,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
       // itself, past the CLI's error printing and redaction.
       downloads.push(
         limit(() => download(wait.id, wait.task))
-          .then((outcome) => end({ wait, download: outcome, exitCode: outcome.exitCode, message: outcome.message, hint: outcome.hint }))
+          .then((outcome) => end({ ...outcome, wait, download: outcome }))
           .catch((error: unknown) => {
             downloadFailure ??= { error };
           }),
@@ -130,7 +133,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
       signal: io.signal,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
-      onEvent: reporter.event,
+      onEvent: sink,
       onOutcome,
     }).then(
       () => undefined,
@@ -139,22 +142,22 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
     const waitFailure = await waited;
     // Downloads already running finish (or, when interrupted, stop at a resumable point) first.
     await Promise.all(downloads);
-    if (waitFailure !== undefined) throw waitFailure.error;
+    if (waitFailure !== undefined) throw flags.thenDownload ? waitFailure.error : asWaitInterruption(waitFailure.error);
     if (downloadFailure !== undefined) throw downloadFailure.error;
   } finally {
     reporter.close();
   }
 
-  const inOrder = ids.map((id) => ends.get(id)).filter((entry): entry is IdEnd => entry !== undefined);
-  const failures = inOrder.filter((entry) => entry.exitCode !== ExitCode.success);
-  const mode = chooseProgressMode({ progress: options.progress, quiet: options.quiet, isTTY: io.stderrIsTTY, env: io.env });
-  // The bar reporter left each outcome on screen; plain logs and silent runs get a summary to end on.
-  if (!options.json && mode !== 'bar') printSummary(failures, io.stderr);
-  return failures[0]?.exitCode ?? ExitCode.success;
+  const failure = batchError(ids.map((id) => ends.get(id)).filter((entry): entry is IdEnd => entry !== undefined));
+  if (failure !== undefined) throw failure;
+  return ExitCode.success;
 }
 
-function printSummary(failures: readonly IdEnd[], stderr: Writable): void {
-  for (const failure of failures) stderr.write(`error: ${failure.wait.id}: ${failure.message ?? `exit code ${failure.exitCode}`}\n`);
-  const hints = new Set(failures.map((failure) => failure.hint).filter((hint) => hint !== undefined));
-  for (const hint of hints) stderr.write(`hint: ${hint}\n`);
+/** An interrupted plain wait has no partial data to speak of: the tasks go on at the server. */
+function asWaitInterruption(error: unknown): unknown {
+  if (!(error instanceof EzvideoError) || error.code !== 'interrupted') return error;
+  return new EzvideoError('interrupted', error.message, {
+    exitCode: error.exitCode,
+    hint: 'The tasks go on at the server without us: run the same `ezvideo wait` again to follow them.',
+  });
 }

@@ -54,14 +54,14 @@ export class PlannedRetry extends EzvideoError {
 /** A structure failure of a file whose announced length was met: the server sent a broken file. */
 export function brokenFileError(id: string, reason: string): EzvideoError {
   return new EzvideoError('integrity', `${id}: the server sent a complete but broken file: ${reason}`, {
-    hint: 'Nothing was saved. Use --no-verify to keep such a file anyway.',
+    hint: 'Nothing was saved. Run the same command again; use --no-verify to keep such a file anyway.',
   });
 }
 
 /** A structure failure on the last attempt of a transfer whose length was never announced. */
 export function truncatedFileError(id: string, reason: string): EzvideoError {
   return new EzvideoError('integrity', `${id}: the download is incomplete on every attempt: ${reason}`, {
-    hint: 'The server ends the transfer early without saying so (a time limit on chunked responses?). Nothing was saved; try again later or on a faster link.',
+    hint: 'The server ends the transfer early without saying so (a time limit on chunked responses?). What arrived is kept as a .part file beside the output: run the same command again later, or on a faster link, to go on from it.',
   });
 }
 

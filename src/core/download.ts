@@ -8,7 +8,7 @@ import { gatewaySource, type SourceMode } from './content-source.js';
 import { DirectSource } from './direct-source.js';
 import { PlannedRetry } from './download-errors.js';
 import type { DownloadResult } from './download-result.js';
-import type { EventSink } from './events.js';
+import { type EventSink, sayEachWarningOnce } from './events.js';
 import { FileDownload } from './file-download.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, type LockOwner } from './output-lock.js';
@@ -77,7 +77,7 @@ export const defaultContentWaitMs = 60_000;
 async function existingSize(path: string): Promise<number | undefined> {
   try {
     const stats = await stat(path);
-    if (stats.isDirectory()) throw usageError(`${path} is a directory`, 'Give a file name with -o, or use --dir <dir> to put files in a folder.');
+    if (stats.isDirectory()) throw usageError(`${path} is a folder, not a file`, 'Give a file name with -o, or use --dir <dir> to put files in a folder.');
     return stats.size;
   } catch (error) {
     if (error instanceof EzvideoError) throw error;
@@ -113,7 +113,7 @@ function budgetSignal(signal: AbortSignal | undefined, maxTimeMs: number | undef
  */
 export async function downloadVideo(id: string, options: DownloadOptions): Promise<DownloadResult> {
   const now = options.now ?? Date.now;
-  const emit = options.onEvent ?? (() => {});
+  const emit = sayEachWarningOnce(options.onEvent ?? (() => {}));
   const started = now();
   const { output } = options;
   const lockOwner = options.lockOwner ?? lockNeverExpires;
@@ -198,6 +198,9 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   } catch (error) {
     const unplanned = error instanceof PlannedRetry ? error.cause : error;
     const final = budget.signal?.aborted === true ? budget.signal.reason : download instanceof FileDownload ? download.finalError(unplanned) : unplanned;
+    // An interruption is not this download failing: the reporter says where it stopped, and
+    // the command ends with one `interrupted` error for all.
+    if (options.signal?.aborted === true) throw final;
     emit({
       type: 'download-failed',
       id,

@@ -17,6 +17,8 @@ export type DownloadEvent =
   | { type: 'download-failed'; id: string; message: string; exitCode: number };
 
 export type WaitEvent =
+  /** A wait for these ids begins: a view can count them all before the first status answers. */
+  | { type: 'wait-start'; ids: readonly string[] }
   /** A status poll answered. `rawStatus` is the server's own word, shown as it came. */
   | { type: 'wait-status'; id: string; status: NormalizedStatus; rawStatus: string; progress: number | undefined }
   /** A poll failed for a reason that does not end the wait; the next poll is in `delayMs`. */
@@ -26,6 +28,21 @@ export type WaitEvent =
 export type EngineEvent = DownloadEvent | WaitEvent;
 
 export type EventSink = (event: EngineEvent) => void;
+
+/**
+ * Passes events on, each distinct warning of a download only once: a server that does the same
+ * odd thing on every attempt (ignores the range, sends another type) is news once, not ten times.
+ */
+export function sayEachWarningOnce(sink: EventSink): EventSink {
+  const said = new Set<string>();
+  return (event) => {
+    if (event.type === 'download-warning') {
+      if (said.has(event.message)) return;
+      said.add(event.message);
+    }
+    sink(event);
+  };
+}
 
 /** How often a download reports its byte count: often enough for a bar, rare enough to cost nothing. */
 const progressEveryMs = 100;

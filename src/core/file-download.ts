@@ -5,7 +5,7 @@ import { EzvideoError } from '../errors.js';
 import type { ContentSource } from './content-source.js';
 import { RangeIgnoredError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
-import { landPartFile, type LandingSettings } from './file-landing.js';
+import { finalPath, landPartFile, type LandingSettings } from './file-landing.js';
 import { throttleProgress } from './events.js';
 import { mediaType } from './file-name.js';
 import { type OpenRange, RangesNotHonouredError, transferRanges } from './multi-range-transfer.js';
@@ -267,9 +267,11 @@ export class FileDownload {
     return throttleProgress((bytes) => emit({ type: 'download-progress', id, bytes, totalBytes }), now);
   }
 
+  /** Announces the name the file will land under: the type the server sent may change it. */
   #start(totalBytes: number | undefined): void {
-    const { id, path, emit } = this.#settings;
+    const { id, emit } = this.#settings;
     this.#checkContentType();
+    const path = finalPath(this.#settings, this.#part.state?.contentType);
     emit({ type: 'download-start', id, path, offset: this.#part.offset, totalBytes, attempt: this.#attempts });
   }
 

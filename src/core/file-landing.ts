@@ -26,7 +26,7 @@ export type Landed = Pick<AttemptResult, 'path' | 'bytes' | 'contentType' | 'sha
  * The default name follows the type the server sent, so the file that lands may be another
  * one than the name checked before the download (`<id>.mp4` where `<id>.webp` was asked).
  */
-function finalPath(settings: LandingSettings, contentType: string | undefined): string {
+export function finalPath(settings: Pick<LandingSettings, 'path' | 'renameByType' | 'id'>, contentType: string | undefined): string {
   const { path, renameByType, id } = settings;
   if (!renameByType || contentType === undefined) return path;
   const extension = extensionFor(contentType);

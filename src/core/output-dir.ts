@@ -1,5 +1,6 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { EzvideoError } from '../errors.js';
 import { toOutputError } from './output-error.js';
 
 /**
@@ -13,7 +14,14 @@ export async function makeOutputDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw toOutputError(error, dir);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new EzvideoError('output', `--dir ${dir} is not a folder: ${code === 'EEXIST' ? 'a file of that name exists' : 'a part of the path is a file'}`, {
+        causeCode: code,
+        hint: 'Give a folder (it is created if missing) with --dir, or a file name with -o.',
+      });
+    }
+    if (code !== 'ENOENT') throw toOutputError(error, dir);
     let missing = dir;
     while (dirname(missing) !== missing && !(await stat(dirname(missing)).then(() => true, () => false))) missing = dirname(missing);
     throw toOutputError(await mkdir(missing).then(() => error, (reason: unknown) => reason), dir);

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { EzvideoError } from '../errors.js';
 
 const reasons: Record<string, string> = {
@@ -7,9 +8,9 @@ const reasons: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   EROFS: 'read-only file system',
-  EISDIR: 'is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  ENOENT: 'the directory does not exist',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ENOENT: 'no such file or folder',
   EEXIST: 'already exists',
   EMFILE: 'too many open files',
 };
@@ -24,13 +25,21 @@ const hints: Record<string, string> = {
   ENOENT: 'Create the folder first, or use --dir, which creates it.',
 };
 
+/** A file-system error in words (`permission denied`), never Node's `ENOENT: no such file ..., open '...'`. */
+export function fileErrorWords(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return (code === undefined ? undefined : reasons[code]) ?? (error as Error).message;
+}
+
 /** A file-system failure while writing the output, as one clear `output` error (exit 9). */
 export function toOutputError(error: unknown, path: string): EzvideoError {
   if (error instanceof EzvideoError) return error;
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  const reason = (code === undefined ? undefined : reasons[code]) ?? (error as Error).message;
-  return new EzvideoError('output', `cannot write ${path}: ${reason}${code === undefined ? '' : ` (${code})`}`, {
+  // The folder is named: the file itself not existing yet is the normal case of a new output.
+  const reason = code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : fileErrorWords(error);
+  return new EzvideoError('output', `cannot write ${path}: ${reason}`, {
     cause: error,
+    causeCode: code,
     hint: code === undefined ? undefined : hints[code],
   });
 }

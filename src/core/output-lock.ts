@@ -101,7 +101,7 @@ export async function acquireOutputLock(lockPath: string, outputPath: string, ow
         await rm(lockPath, { force: true });
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toOutputError(error, lockPath);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw toOutputError(error, outputPath);
     }
     const read = await readLock(lockPath);
     const holder = read.record;

@@ -1,4 +1,5 @@
 import { isRetryableHttpError } from '../api/classify-response.js';
+import { hostNotFound } from '../api/network-error.js';
 import { EzvideoError, HttpError } from '../errors.js';
 import { PlannedRetry } from './download-errors.js';
 
@@ -19,6 +20,18 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxDelayMs: 30_000,
   maxRetryAfterMs: 5 * 60_000,
 };
+
+/**
+ * A host name that does not resolve is retried this many times in a row, a few seconds in all:
+ * enough for a resolver's hiccup, where a minute of backoff would only delay the news that the
+ * name is wrong or the machine is offline.
+ */
+export const hostNotFoundRetries = 3;
+
+/** A failure to resolve the host name (ENOTFOUND, EAI_AGAIN). */
+export function isHostNotFound(error: unknown): boolean {
+  return error instanceof EzvideoError && hostNotFound(error.causeCode);
+}
 
 /** Network failures and the HTTP statuses that mean "later" are worth another attempt. */
 export function isTransientError(error: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { VideoTask } from '../api/video.js';
-import { type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { type ErrorCode, type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
 import { formatDuration } from '../units.js';
 
 /** How the wait for one task ended. */
@@ -9,6 +9,8 @@ export interface WaitOutcome {
   task: VideoTask | undefined;
   /** 0 completed, 3 auth, 4 not found, 5 timed out, 6 failed or cancelled, 7 expired, 8 server. */
   exitCode: ExitCodeValue;
+  /** The failure's kind (as EzvideoError's `code`), undefined when the task completed. */
+  code: ErrorCode | undefined;
   /** One line for humans and --json: the server's reason for a failure, or what went wrong. */
   message: string | undefined;
   /** What to do about it, when there is something to do. */
@@ -32,17 +34,19 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
         return {
           ...base,
           exitCode: ExitCode.expired,
+          code: 'expired',
           message: `the video expired at ${new Date(task.expiresAt * 1000).toISOString()}`,
           hint: 'Generate the video again; finished videos are kept for a limited time.',
         };
       }
-      return { ...base, exitCode: ExitCode.success, message: undefined, hint: undefined };
+      return { ...base, exitCode: ExitCode.success, code: undefined, message: undefined, hint: undefined };
     case 'failed':
     case 'cancelled':
       return {
         ...base,
         exitCode: ExitCode.generationFailed,
-        message: task.error ?? `generation ${task.status} (the server gave no reason)`,
+        code: 'generation_failed',
+        message: `the generation ${task.status}: ${task.error ?? 'the server gave no reason'}`,
         hint: 'The generation itself ended: nothing can be downloaded; create the video again.',
       };
     default:
@@ -50,20 +54,9 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
   }
 }
 
-/**
- * The end a failed poll puts to the wait of `id` (auth, not found, expired, or a server error
- * that retrying cannot fix). The client's messages start with the id, which every line that
- * shows an outcome already names, so it is dropped here.
- */
+/** The end a failed poll puts to the wait of `id` (auth, not found, expired, or a server error that retrying cannot fix). */
 export function outcomeOfError(id: string, error: EzvideoError, last: VideoTask | undefined): WaitOutcome {
-  const prefix = `${id}: `;
-  return {
-    id,
-    task: last,
-    exitCode: error.exitCode,
-    message: error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message,
-    hint: error.hint,
-  };
+  return { id, task: last, exitCode: error.exitCode, code: error.code, message: error.message, hint: error.hint };
 }
 
 /** The outcome of a task still unfinished when `--timeout` ran out. */
@@ -73,6 +66,7 @@ export function timeoutOutcome(id: string, last: VideoTask | undefined, timeoutM
     id,
     task: last,
     exitCode: ExitCode.notReady,
+    code: 'not_ready',
     message: `timed out after ${formatDuration(timeoutMs)} (${where})`,
     hint: 'Wait longer with --timeout, or run `ezvideo wait` again later: the task goes on without us.',
   };

@@ -4,7 +4,7 @@ import type { VideoTask } from '../api/video.js';
 import { EzvideoError } from '../errors.js';
 import type { WaitEvent } from './events.js';
 import { defaultPollPolicy, firstPollOffsetMs, nextPollDelayMs, type PollPolicy } from './poll-policy.js';
-import { isTransientError, serverAskedDelayMs } from './retry-policy.js';
+import { hostNotFoundRetries, isHostNotFound, isTransientError, serverAskedDelayMs } from './retry-policy.js';
 import { realSleep, type Sleep } from './time.js';
 import { outcomeOfError, outcomeOfTask, timeoutOutcome, type WaitOutcome } from './wait-outcome.js';
 
@@ -95,11 +95,11 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
           answer = await options.client.getVideo(id, signal);
         } catch (error) {
           if (signal.aborted) throw error;
-          if (!isTransientError(error)) {
+          failures += 1;
+          if (!isTransientError(error) || (isHostNotFound(error) && failures > hostNotFoundRetries)) {
             if (error instanceof EzvideoError) return finish(outcomeOfError(id, error, last));
             throw error;
           }
-          failures += 1;
           delayMs = nextPollDelayMs({ answered, failures, serverAskedMs: serverAskedDelayMs(error), intervalMs: options.intervalMs, policy, random });
           emit({ type: 'wait-poll-error', id, message: (error as Error).message, delayMs });
           continue;
@@ -123,6 +123,7 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
     }
   };
 
+  emit({ type: 'wait-start', ids });
   try {
     return await Promise.all(ids.map(waitForOne));
   } finally {

@@ -212,6 +212,10 @@ export function createBarReporter({ stream, chalk, now }: ReporterContext): Repo
       case 'download-failed':
         finishDownload(event.id, failedLine(chalk, event));
         return;
+      case 'wait-start':
+        waits.expect(event.ids);
+        sync();
+        return;
       case 'wait-status':
         waits.update(event, at);
         sync();

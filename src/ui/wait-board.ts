@@ -15,12 +15,19 @@ export const MAX_WAIT_ROWS = 8;
 /** The ids still being waited for, in the order first seen, and how to show them in little room. */
 export class WaitBoard {
   readonly #waits = new Map<string, WaitState>();
+  /** Ids of the wait whose first status has not come yet (their polls are spread out). */
+  readonly #unseen = new Set<string>();
 
   get size(): number {
-    return this.#waits.size;
+    return this.#waits.size + this.#unseen.size;
+  }
+
+  expect(ids: readonly string[]): void {
+    for (const id of ids) if (!this.#waits.has(id)) this.#unseen.add(id);
   }
 
   update(event: Extract<WaitEvent, { type: 'wait-status' }>, now: number): void {
+    this.#unseen.delete(event.id);
     const firstSeenAt = this.#waits.get(event.id)?.firstSeenAt ?? now;
     this.#waits.set(event.id, { status: event.status, rawStatus: event.rawStatus, progress: event.progress, firstSeenAt });
   }
@@ -29,6 +36,7 @@ export class WaitBoard {
   remove(id: string): number | undefined {
     const firstSeenAt = this.#waits.get(id)?.firstSeenAt;
     this.#waits.delete(id);
+    this.#unseen.delete(id);
     return firstSeenAt;
   }
 
@@ -39,11 +47,7 @@ export class WaitBoard {
    */
   lines(width: number): string[] {
     const entries = [...this.#waits];
-    const [only] = entries;
-    if (entries.length === 1 && only !== undefined) {
-      const [id, state] = only;
-      return [fit(`waiting for ${id}: ${label(state)}`, width)];
-    }
+    if (this.size === 1) return [this.summary(width)];
     const shown = entries.slice(0, MAX_WAIT_ROWS);
     const hidden = entries.slice(MAX_WAIT_ROWS);
     const idWidth = Math.max(...shown.map(([id]) => id.length));
@@ -52,7 +56,7 @@ export class WaitBoard {
       const status = statusLabel(s.status, s.rawStatus).padEnd(statusWidth);
       return fit(`  ${id.padEnd(idWidth)}  ${status}  ${percentLabel(s.progress).padStart(4)}`.trimEnd(), width);
     });
-    const lines = [fit(`waiting for ${entries.length} videos: ${countByStatus(entries.map(([, s]) => s))}`, width), ...rows];
+    const lines = [this.summary(width), ...rows];
     if (hidden.length > 0) {
       lines.push(fit(`  … and ${hidden.length} more: ${countByStatus(hidden.map(([, s]) => s))}`, width));
     }
@@ -62,8 +66,11 @@ export class WaitBoard {
   /** One line for a row among download bars: `waiting for 12 videos: 8 in_progress, 4 queued`. */
   summary(width: number): string {
     const [first] = this.#waits;
-    if (this.#waits.size === 1 && first !== undefined) return fit(`waiting for ${first[0]}: ${label(first[1])}`, width);
-    return fit(`waiting for ${this.#waits.size} videos: ${countByStatus([...this.#waits.values()])}`, width);
+    const [unseen] = this.#unseen;
+    if (this.size === 1 && first !== undefined) return fit(`waiting for ${first[0]}: ${label(first[1])}`, width);
+    if (this.size === 1 && unseen !== undefined) return fit(`waiting for ${unseen}`, width);
+    const counts = [countByStatus([...this.#waits.values()]), this.#unseen.size > 0 ? `${this.#unseen.size} not polled yet` : ''];
+    return fit(`waiting for ${this.size} videos: ${counts.filter(Boolean).join(', ')}`, width);
   }
 }
 

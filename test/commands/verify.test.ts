@@ -100,7 +100,7 @@ describe('ezvideo verify', () => {
         bytes: 10,
         reason: 'no structure check for this type: only MP4/ISO-BMFF, WebP and JPEG are checked',
       },
-      { path: missing, ok: false, kind: 'none', checked: false, bytes: null, reason: 'cannot read: no such file or directory' },
+      { path: missing, ok: false, kind: 'none', checked: false, bytes: null, reason: 'cannot read: no such file or folder' },
     ]);
   });
 
@@ -124,7 +124,7 @@ describe('ezvideo verify', () => {
     assert.equal(code, 9);
     assert.equal(
       stdout.text(),
-      `FAILED  ${missing}: cannot read: no such file or directory\n` +
+      `FAILED  ${missing}: cannot read: no such file or folder\n` +
         `FAILED  ${tmp.dir}: cannot read: not a regular file\n` +
         `ok      ${path('whole.jpg')}  (jpeg, ${jpeg().length} bytes)\n`,
     );

@@ -6,7 +6,7 @@ import { runMock } from '../../src/commands/mock.js';
 import { MOCK_FLAGS } from '../../src/commands/mock-flags.js';
 import type { MockCommandOptions } from '../../src/commands/mock.js';
 import { startMockServer } from '../../src/mock/index.js';
-import { isEzvideoError } from '../../src/errors.js';
+import { EzvideoError } from '../../src/errors.js';
 import { json, request } from './http-helpers.js';
 
 function start(options: MockCommandOptions) {
@@ -135,7 +135,7 @@ test('bad flag values are usage errors', async () => {
     { artifactError: 'gone:0' },
   ];
   for (const options of bad) {
-    await assert.rejects(runMock({ port: '0', ...options }, io), (error) => isEzvideoError(error) && error.code === 'usage', JSON.stringify(options));
+    await assert.rejects(runMock({ port: '0', ...options }, io), (error) => error instanceof EzvideoError && error.code === 'usage', JSON.stringify(options));
   }
 });
 
@@ -143,7 +143,7 @@ test('a port in use is a usage error with a hint', async () => {
   const busy = await startMockServer();
   try {
     const io = { stdout: new PassThrough(), stderr: new PassThrough(), stdin: Readable.from([]), env: {}, stderrIsTTY: false, signal: new AbortController().signal };
-    await assert.rejects(runMock({ port: String(busy.port) }, io), (error) => isEzvideoError(error) && error.code === 'usage' && error.hint !== undefined);
+    await assert.rejects(runMock({ port: String(busy.port) }, io), (error) => error instanceof EzvideoError && error.code === 'usage' && error.hint !== undefined);
   } finally {
     await busy.close();
   }

@@ -78,7 +78,7 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
     const command = `ulimit -f 512; exec ${[process.execPath, binPath, 'download', id, '-o', path, '--progress', 'none', '--no-verify'].map(shellQuote).join(' ')}`;
     const run = await runShell(command);
     assert.equal(run.code, 9, run.stderr);
-    assert.match(run.stderr, /\((EFBIG|ENOSPC)\)/);
+    assert.match(run.stderr, /error: cannot write .*: (file too large for this file system or limit|no space left on the device)\n/);
     assert.equal(await exists(path), false, 'nothing at the final path');
   });
 
@@ -91,7 +91,7 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
       const path = join(mounted.dir, 'out.mp4');
       const grow = () => assert.equal(spawnSync('mount', ['-o', 'remount,size=4m', 'tmpfs', mounted.dir]).status, 0, 'the tmpfs grows');
       const fill = () => runCli(['download', id, '-o', path, '--progress', 'none'], { env });
-      await fillThenResume(id, path, fill, grow, /error: cannot write .*out\.mp4\.part: no space left on the device \(ENOSPC\)/, /hint: Free some space and run the same command again: it resumes/);
+      await fillThenResume(id, path, fill, grow, /error: cannot write .*out\.mp4\.part: no space left on the device\n/, /hint: Free some space and run the same command again: it resumes/);
     } finally {
       await mounted.release();
     }

@@ -63,19 +63,19 @@ const rows: Row[] = [
   { args: ['download'], exit: 2, error: /^no task ids given$/ },
   // outputs
   { args: ['download', 'vid_x', '-o', 'existing.mp4'], exit: 2, error: /^existing\.mp4 already exists$/ },
-  { args: ['download', 'vid_x', '-o', 'folder'], exit: 2, error: /^folder is a directory$/ },
+  { args: ['download', 'vid_x', '-o', 'folder'], exit: 2, error: /^folder is a folder, not a file$/ },
   { args: ['download', 'vid_1', 'vid_2', '-o', 'out.mp4'], exit: 2, error: /^-o out\.mp4 names one output but 2 ids were given$/ },
   { args: ['download', 'vid_1', 'vid_2', '-o', '-'], exit: 2, error: /^-o - names one output but 2 ids were given$/ },
   { args: ['download', 'vid_x', '-o', 'out.mp4', '--dir', 'folder'], exit: 2, error: /^-o and --dir cannot be used together$/ },
   { args: ['download', 'vid_x', '--force', '--skip-existing'], exit: 2, error: /^--force and --skip-existing cannot be used together$/ },
   { args: ['download', 'vid_x', '--sha256', 'xyz'], exit: 2, error: /^--sha256 xyz is not a sha256 \(64 hex digits\)$/ },
   { args: ['download', 'vid_1', 'vid_2', '--sha256', 'a'.repeat(64)], exit: 2, error: /^--sha256 checks one file; give one id with it$/ },
-  { args: ['download', 'vid_x', '--dir', 'existing.mp4'], exit: 9, error: /^cannot write existing\.mp4: (already exists \(EEXIST\)|a part of the path is not a directory \(ENOTDIR\))$/ },
-  { args: ['download', 'vid_x', '-o', 'readonly/out.mp4'], exit: 9, error: /^cannot write readonly\/out\.mp4\.part\.lock: (read-only file system \(EROFS\)|permission denied \(EACCES\))$/, readOnly: true },
-  { args: ['download', 'vid_x', '--dir', 'readonly/sub'], exit: 9, error: /^cannot write readonly\/sub: (read-only file system \(EROFS\)|permission denied \(EACCES\))$/, readOnly: true },
-  { args: ['download', 'vid_x', '-o', 'nowhere/out.mp4'], exit: 9, error: /^cannot write nowhere\/out\.mp4\.part\.lock: the directory does not exist \(ENOENT\)$/ },
+  { args: ['download', 'vid_x', '--dir', 'existing.mp4'], exit: 9, error: /^--dir existing\.mp4 is not a folder: a file of that name exists$/ },
+  { args: ['download', 'vid_x', '-o', 'readonly/out.mp4'], exit: 9, error: /^cannot write readonly\/out\.mp4: (read-only file system|permission denied)$/, readOnly: true },
+  { args: ['download', 'vid_x', '--dir', 'readonly/sub'], exit: 9, error: /^cannot write readonly\/sub: (read-only file system|permission denied)$/, readOnly: true },
+  { args: ['download', 'vid_x', '-o', 'nowhere/out.mp4'], exit: 9, error: /^cannot write nowhere\/out\.mp4: the folder nowhere does not exist$/ },
   // the key
-  { args: ['--api-key-file', 'missing-key.txt', 'head', 'vid_x'], exit: 2, error: /^cannot read the API key file missing-key\.txt: ENOENT/ },
+  { args: ['--api-key-file', 'missing-key.txt', 'head', 'vid_x'], exit: 2, error: /^cannot read the API key file missing-key\.txt: no such file or folder$/ },
   { args: ['--api-key-file', 'empty.txt', 'head', 'vid_x'], exit: 2, error: /^the API key file empty\.txt is empty$/ },
 ];
 

@@ -29,3 +29,17 @@ test('fit cuts with an ellipsis', () => {
   assert.equal(fit('abcdef', 6), 'abcdef');
   assert.equal(fit('abcdefg', 6), 'abcde…');
 });
+
+test('a wait for three ids counts all three from the start, before their first statuses came', () => {
+  const board = new WaitBoard();
+  board.expect(['vid_a', 'vid_b', 'vid_c']);
+  assert.deepEqual(board.lines(80), ['waiting for 3 videos: 3 not polled yet']);
+  board.update({ type: 'wait-status', id: 'vid_a', status: 'queued', rawStatus: 'queued', progress: 0 }, 0);
+  assert.deepEqual(board.lines(80), ['waiting for 3 videos: 1 queued, 2 not polled yet', '  vid_a  queued    0%']);
+  board.remove('vid_b');
+  board.remove('vid_c');
+  assert.deepEqual(board.lines(80), ['waiting for vid_a: queued 0%']);
+  board.remove('vid_a');
+  board.expect(['vid_z']);
+  assert.deepEqual(board.lines(80), ['waiting for vid_z']);
+});

@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { EzvideoError } from '../../errors.js';
+import { fileErrorWords } from '../output-error.js';
 import { formatFromContentType, sniffFormat, type CheckableFormat } from './detect-format.js';
 import { checkIsoBmff } from './iso-bmff.js';
 import { checkJpeg } from './jpeg.js';
@@ -100,18 +101,7 @@ export class UnreadableFileError extends EzvideoError {
 }
 
 function readError(path: string, error: unknown): UnreadableFileError {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const why =
-    code === 'ENOENT'
-      ? 'no such file or directory'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : error instanceof Error
-            ? error.message
-            : String(error);
-  return new UnreadableFileError(path, why, error);
+  return new UnreadableFileError(path, fileErrorWords(error), error);
 }
 
 function checkFormat(format: CheckableFormat, reader: PositionalReader): Promise<Verdict> {

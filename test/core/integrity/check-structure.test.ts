@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { isEzvideoError } from '../../../src/errors.js';
+import { EzvideoError } from '../../../src/errors.js';
 import {
   assertFileStructure,
   checkFileStructure,
@@ -66,8 +66,8 @@ describe('checkFileStructure', () => {
       assert.ok(error instanceof UnreadableFileError);
       assert.equal(error.code, 'output');
       assert.equal(error.exitCode, 9);
-      assert.equal(error.why, 'no such file or directory');
-      assert.equal(error.message, `cannot read ${missing}: no such file or directory`);
+      assert.equal(error.why, 'no such file or folder');
+      assert.equal(error.message, `cannot read ${missing}: no such file or folder`);
       return true;
     });
   });
@@ -107,7 +107,7 @@ describe('assertFileStructure', () => {
   it('throws an integrity error (exit 9) with the reason for a truncated file', async () => {
     const path = await tmp.file('cut.webp', webp(100).subarray(0, 50));
     await assert.rejects(assertFileStructure(path, 'image/webp'), (error: unknown) => {
-      assert.ok(isEzvideoError(error));
+      assert.ok(error instanceof EzvideoError);
       assert.equal(error.code, 'integrity');
       assert.equal(error.exitCode, 9);
       assert.equal(error.message, `${path} is damaged: the RIFF header declares 112 bytes but the file has 50 (truncated)`);
