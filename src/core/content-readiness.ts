@@ -103,7 +103,7 @@ export class ContentReadiness {
     }
     return new EzvideoError('not_ready', `${id}: the video is not ready yet (${describeStatus(task)})`, {
       cause: answer,
-      hint: `Wait for it: \`ezvideo download --wait ${id}\` or \`ezvideo wait ${id} --then-download\`.`,
+      hint: `Wait for it: \`ezvideo download --wait ${id}\` downloads it once it is done.`,
     });
   }
 

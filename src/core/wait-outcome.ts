@@ -46,7 +46,7 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
         ...base,
         exitCode: ExitCode.generationFailed,
         code: 'generation_failed',
-        message: `the generation ${task.status}: ${task.error ?? 'the server gave no reason'}`,
+        message: `the generation ${task.status === 'failed' ? 'failed' : 'was cancelled'}: ${task.error ?? 'the server gave no reason'}`,
         hint: 'The generation itself ended: nothing can be downloaded; create the video again.',
       };
     default:

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { run } from '../../src/cli.js';
 import { runVerify } from '../../src/commands/verify.js';
+import type { CommandIO } from '../../src/commands/io.js';
 import { EzvideoError } from '../../src/errors.js';
 import { box, ftyp, jpeg, largeBoxHeader, moov, mp4, tempDir, webp, writeSparse } from '../core/integrity/media-fixtures.js';
 import { createMemoryIO } from '../helpers/memory-io.js';
 
 const GiB = 1024 ** 3;
+
+
+/** `ezvideo verify` as the CLI runs it, so a failure ends with its error and hint lines. */
+function verify(files: string[], options: { json: boolean; verbose: boolean }, io: CommandIO): Promise<number> {
+  return run(['verify', ...(options.json ? ['--json'] : []), ...(options.verbose ? ['--verbose'] : []), ...files], io);
+}
 
 describe('ezvideo verify', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -45,7 +53,7 @@ describe('ezvideo verify', () => {
   it('passes whole MP4 (including 64-bit largesize and size-0 boxes), WebP and JPEG files: exit 0', async () => {
     const { io, stdout, stderr } = createMemoryIO();
     const names = ['whole.mp4', 'large.mp4', 'size0.mp4', 'whole.webp', 'whole.jpg'];
-    const code = await runVerify(names.map(path), { json: false, verbose: false }, io);
+    const code = await verify(names.map(path), { json: false, verbose: false }, io);
     assert.equal(code, 0);
     assert.equal(
       stdout.text(),
@@ -64,7 +72,7 @@ describe('ezvideo verify', () => {
   it('fails truncated MP4, WebP and JPEG files, one line each, and exits 9', async () => {
     const { io, stdout, stderr } = createMemoryIO();
     const names = ['cut.mp4', 'whole.mp4', 'cut.webp', 'cut.jpg'];
-    const code = await runVerify(names.map(path), { json: false, verbose: false }, io);
+    const code = await verify(names.map(path), { json: false, verbose: false }, io);
     assert.equal(code, 9);
     const lines = stdout.text().split('\n');
     assert.equal(lines.length, 5);
@@ -73,13 +81,13 @@ describe('ezvideo verify', () => {
     assert.equal(lines[2], `FAILED  ${path('cut.webp')}: the RIFF header declares 312 bytes but the file has 150 (truncated)`);
     assert.match(lines[3] ?? '', new RegExp(`^FAILED  ${path('cut.jpg')}: .*end-of-image marker.*truncated$`));
     assert.equal(lines[4], '');
-    assert.equal(stderr.text(), 'error: 3 of 4 files failed verification\na truncated file cannot be repaired: download it again\n');
+    assert.equal(stderr.text(), 'error: 3 of 4 files failed verification\nhint: A damaged file cannot be repaired: download it again (`ezvideo download` lands only whole files).\n');
   });
 
   it('with --json writes one object per file', async () => {
     const { io, stdout } = createMemoryIO();
     const missing = join(tmp.dir, 'missing.mp4');
-    const code = await runVerify([path('whole.mp4'), path('cut.webp'), path('notes.txt'), missing], { json: true, verbose: false }, io);
+    const code = await verify([path('whole.mp4'), path('cut.webp'), path('notes.txt'), missing], { json: true, verbose: false }, io);
     assert.equal(code, 9);
     const objects = stdout.text().trimEnd().split('\n').map((line) => JSON.parse(line) as unknown);
     assert.deepEqual(objects, [
@@ -106,11 +114,11 @@ describe('ezvideo verify', () => {
 
   it('passes an unknown type unchecked, and says why only with --verbose', async () => {
     const quiet = createMemoryIO();
-    assert.equal(await runVerify([path('notes.txt')], { json: false, verbose: false }, quiet.io), 0);
+    assert.equal(await verify([path('notes.txt')], { json: false, verbose: false }, quiet.io), 0);
     assert.equal(quiet.stdout.text(), `ok      ${path('notes.txt')}  (10 bytes, unchecked)\n`);
 
     const verbose = createMemoryIO();
-    assert.equal(await runVerify([path('notes.txt')], { json: false, verbose: true }, verbose.io), 0);
+    assert.equal(await verify([path('notes.txt')], { json: false, verbose: true }, verbose.io), 0);
     assert.equal(
       verbose.stdout.text(),
       `ok      ${path('notes.txt')}  (10 bytes; no structure check for this type: only MP4/ISO-BMFF, WebP and JPEG are checked)\n`,
@@ -120,7 +128,7 @@ describe('ezvideo verify', () => {
   it('fails a missing file and a directory with a clear reason, still checking the rest', async () => {
     const { io, stdout, stderr } = createMemoryIO();
     const missing = join(tmp.dir, 'missing.mp4');
-    const code = await runVerify([missing, tmp.dir, path('whole.jpg')], { json: false, verbose: false }, io);
+    const code = await verify([missing, tmp.dir, path('whole.jpg')], { json: false, verbose: false }, io);
     assert.equal(code, 9);
     assert.equal(
       stdout.text(),
@@ -134,7 +142,7 @@ describe('ezvideo verify', () => {
   it('prints a file name with a newline quoted, keeping one line per file', async () => {
     const odd = await tmp.file('two\nlines.mp4', mp4());
     const { io, stdout } = createMemoryIO();
-    assert.equal(await runVerify([odd], { json: false, verbose: false }, io), 0);
+    assert.equal(await verify([odd], { json: false, verbose: false }, io), 0);
     assert.equal(stdout.text(), `ok      ${JSON.stringify(odd)}  (mp4, ${mp4().length} bytes)\n`);
   });
 
@@ -162,14 +170,14 @@ describe('ezvideo verify', () => {
   it('checks the bytes, not the name: a JPEG named .mp4 is verified as a JPEG', async () => {
     const misnamed = await tmp.file('thumb.mp4', jpeg());
     const { io, stdout } = createMemoryIO();
-    assert.equal(await runVerify([misnamed], { json: true, verbose: false }, io), 0);
+    assert.equal(await verify([misnamed], { json: true, verbose: false }, io), 0);
     assert.equal((JSON.parse(stdout.text()) as { kind: string }).kind, 'jpeg');
   });
 
   it('an mdat box alone is not a video: the file fails even though every box is whole', async () => {
     const noMoov = await tmp.file('no-moov.mp4', Buffer.concat([ftyp(), box('mdat', 100)]));
     const { io, stdout } = createMemoryIO();
-    assert.equal(await runVerify([noMoov], { json: false, verbose: false }, io), 9);
+    assert.equal(await verify([noMoov], { json: false, verbose: false }, io), 9);
     assert.match(stdout.text(), /no 'moov' box/);
   });
 });

@@ -58,7 +58,7 @@ describe('waitForTasks: outcomes', () => {
     assert.equal(result.client.requests.length, 4);
     assert.deepEqual(
       result.events.map((event) => event.type),
-      ['wait-status', 'wait-status', 'wait-status', 'wait-status', 'wait-done'],
+      ['wait-start', 'wait-status', 'wait-status', 'wait-status', 'wait-status', 'wait-done'],
     );
     assert.deepEqual(result.events.at(-1), { type: 'wait-done', id: 'vid_a', status: 'completed', exitCode: 0, message: undefined });
     assert.deepEqual(result.ended, result.outcomes);
@@ -73,7 +73,8 @@ describe('waitForTasks: outcomes', () => {
   it('failed: exit 6 with the server message', async () => {
     const outcome = only(await run({ fail_a: completesAfter(2, failedBody) }));
     assert.equal(outcome.exitCode, 6);
-    assert.equal(outcome.message, 'Content policy violation');
+    assert.equal(outcome.message, 'the generation failed: Content policy violation');
+    assert.equal(outcome.code, 'generation_failed');
     assert.equal(outcome.task?.status, 'failed');
   });
 
@@ -85,8 +86,8 @@ describe('waitForTasks: outcomes', () => {
     assert.deepEqual(
       result.outcomes.map((outcome) => [outcome.exitCode, outcome.task?.status, outcome.message]),
       [
-        [6, 'cancelled', 'generation cancelled (the server gave no reason)'],
-        [6, 'cancelled', 'cancelled by user'],
+        [6, 'cancelled', 'the generation was cancelled: the server gave no reason'],
+        [6, 'cancelled', 'the generation was cancelled: cancelled by user'],
       ],
     );
   });
@@ -95,11 +96,15 @@ describe('waitForTasks: outcomes', () => {
     const result = await run({ vid_x: always({ status: 404, body: '{"error":{"message":"Video not found","code":"video_not_found"}}' }) });
     const outcome = only(result);
     assert.equal(outcome.exitCode, 4);
-    assert.match(outcome.message ?? '', /^status: video not found \(HTTP 404 video_not_found\)/);
+    assert.match(outcome.message ?? '', /^vid_x: status: video not found \(HTTP 404 video_not_found\)/);
+    assert.equal(outcome.code, 'not_found');
     assert.ok(outcome.hint);
     assert.equal(outcome.task, undefined);
     assert.equal(result.client.requests.length, 1);
-    assert.deepEqual(result.events, [{ type: 'wait-done', id: 'vid_x', status: 'unknown', exitCode: 4, message: outcome.message }]);
+    assert.deepEqual(result.events, [
+      { type: 'wait-start', ids: ['vid_x'] },
+      { type: 'wait-done', id: 'vid_x', status: 'unknown', exitCode: 4, message: outcome.message },
+    ]);
   });
 
   it("the gateway's flat task_not_exist on 400: exit 4", async () => {

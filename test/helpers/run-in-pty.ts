@@ -6,11 +6,11 @@ import { binPath, repoRoot } from './run-cli.js';
  * Runs the binary under a pseudo-terminal (util-linux `script`), so stdout and stderr are a real
  * TTY, and returns everything the terminal received plus the exit code.
  */
-export function runInPty(args: readonly string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
+export function runInPty(args: readonly string[], env: Record<string, string>, timeoutMs = 60_000, cwd = repoRoot): Promise<{ code: number | null; output: string }> {
   const command = [process.execPath, binPath, ...args].map(shellQuote).join(' ');
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      cwd: repoRoot,
+      cwd,
       env: { ...env, TERM: 'xterm-256color', COLUMNS: '100', LINES: '40' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -1,7 +1,9 @@
 import { createContext, type GlobalOptions } from '../../src/commands/context.js';
 import { makeIdDownloader } from '../../src/commands/download.js';
 import { runWait, type IdDownloaderFactory, type WaitFlags } from '../../src/commands/wait.js';
+import { EzvideoError } from '../../src/errors.js';
 import type { MockServer } from '../../src/mock/index.js';
+import { failureLines } from '../../src/ui/messages.js';
 import { createMemoryIO, type MemoryIO } from './memory-io.js';
 import { freshConfigDir } from './run-cli.js';
 
@@ -52,7 +54,12 @@ export async function runWaitCommand(server: MockServer, args: string[], run: Wa
   const started = Date.now();
   run.started?.(memory);
   try {
-    const code = await runWait(args, { ...defaultWaitFlags, ...run.flags }, context, run.downloader ?? makeIdDownloader);
+    const code = await runWait(args, { ...defaultWaitFlags, ...run.flags }, context, run.downloader ?? makeIdDownloader).catch((error: unknown) => {
+      // As src/cli.ts ends a command: the one error and hint, and the error's exit code.
+      if (!(error instanceof EzvideoError)) throw error;
+      for (const line of failureLines(error)) memory.io.stderr.write(`${line}\n`);
+      return error.exitCode;
+    });
     const stdout = memory.stdout.text();
     const lines = options.json
       ? stdout

@@ -9,12 +9,11 @@ const progressEvents: EngineEvent[] = [
   { type: 'download-progress', id: 'vid_q', bytes: 50, totalBytes: 100 },
   { type: 'download-retry', id: 'vid_q', attempt: 1, delayMs: 1000, reason: 'timeout' },
   { type: 'download-done', id: 'vid_q', path: 'q.mp4', bytes: 100, skipped: false },
-  { type: 'download-failed', id: 'vid_q', message: 'gone', exitCode: 7 },
   { type: 'wait-status', id: 'vid_q', status: 'queued', rawStatus: 'queued', progress: undefined },
   { type: 'wait-done', id: 'vid_q', status: 'completed', exitCode: 0, message: undefined },
 ];
 
-test('none mode prints nothing for progress events, at all', async () => {
+test('none mode prints nothing for progress and successes', async () => {
   const stream = new MemoryStream({ tty: true });
   const reporter = await createReporter({ mode: 'none', stderr: stream, color: 1 });
   for (const event of progressEvents) reporter.event(event);
@@ -31,4 +30,13 @@ test('none mode still prints warnings, from the engine', async () => {
     stream.text(),
     'warning: vid_q: server sent text/html\nwarning: vid_q: status poll failed: HTTP 502; next poll in 1.0s\n',
   );
+});
+
+test('none mode still prints the failure of each id, its id once', async () => {
+  const stream = new MemoryStream();
+  const reporter = await createReporter({ mode: 'none', stderr: stream, color: 0 });
+  reporter.event({ type: 'download-failed', id: 'vid_q', message: 'vid_q: the video expired', exitCode: 7 });
+  reporter.event({ type: 'wait-done', id: 'vid_r', status: 'in_progress', exitCode: 5, message: 'timed out after 1.0s (still in_progress 9%)' });
+  reporter.event({ type: 'wait-done', id: 'vid_s', status: 'completed', exitCode: 0, message: undefined });
+  assert.equal(stream.text(), 'vid_q: download failed: the video expired\nvid_r: timed out after 1.0s (still in_progress 9%)\n');
 });

@@ -1,0 +1,103 @@
+/**
+ * One voice: every expected failure of the built binary, run on a pseudo-terminal (`script`,
+ * so bars and spinners are live) and piped into a file, ends with the documented exit code,
+ * exactly one `error:` line and one `hint:` line, the same words in both modes, no id twice on a
+ * line, and no library code or raw Node error text.
+ */
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { removeTempDirs, tempDir, testKey } from '../helpers/download-sim.js';
+import { cleanEnv, runCli } from '../helpers/run-cli.js';
+import { runInPty } from '../helpers/run-in-pty.js';
+
+interface Case {
+  name: string;
+  args: string[];
+  exit: number;
+  /** The words of the one error line. */
+  error: RegExp;
+  /** The ids the run is about: none may appear twice on one line. */
+  ids?: string[];
+  env?: Record<string, string>;
+  /** Without EZVIDEO_API_KEY. */
+  noKey?: boolean;
+}
+
+const cases: Case[] = [
+  { name: 'an unknown id', args: ['download', 'nope_j2'], ids: ['nope_j2'], exit: 4, error: /^nope_j2: / },
+  { name: '--dir naming a file', args: ['download', 'vid_x', '--dir', 'a-file.txt'], exit: 9, error: /^--dir a-file\.txt is not a folder/ },
+  { name: '-o into a missing folder', args: ['download', 'vid_x', '-o', 'missing/folder/out.mp4'], exit: 9, error: /^cannot write missing\/folder\/out\.mp4: the folder missing\/folder does not exist$/ },
+  { name: '--force with --skip-existing', args: ['download', 'vid_x', '--force', '--skip-existing'], exit: 2, error: /cannot be used together/ },
+  { name: 'a --sha256 that is not one', args: ['download', 'vid_x', '--sha256', 'abc'], exit: 2, error: /is not a sha256/ },
+  { name: 'a base URL that is not http', args: ['config', 'set', 'base-url', 'ftp://x'], exit: 2, error: /^invalid base URL/ },
+  { name: 'a missing --api-key-file', args: ['--api-key-file', 'no-such-key.txt', 'download', 'vid_x'], exit: 2, error: /^cannot read the API key file no-such-key\.txt: no such file or folder$/ },
+  { name: 'no API key', args: ['download', 'vid_x'], noKey: true, exit: 3, error: /^no API key$/ },
+  { name: 'a refused key in wait', args: ['wait', 'vid_x'], ids: ['vid_x'], env: { EZVIDEO_API_KEY: 'sk-wrong-key-0000' }, exit: 3, error: /^vid_x: / },
+  { name: 'a wait that times out', args: ['wait', 'never_c', '--timeout', '1s'], ids: ['never_c'], exit: 5, error: /^never_c: timed out after 1\.0s \(still in_progress/ },
+  { name: 'a generation that failed', args: ['wait', 'fail_g'], ids: ['fail_g'], exit: 6, error: /^fail_g: the generation failed: / },
+  { name: 'a batch with one failure', args: ['wait', 'vid_b1', 'fail_b2'], ids: ['vid_b1', 'fail_b2'], exit: 6, error: /^1 of 2 ids failed; the first: fail_b2: the generation failed: / },
+  { name: 'download --wait of a failed generation', args: ['download', '--wait', 'fail_d', '--dir', 'out'], ids: ['fail_d'], exit: 6, error: /^fail_d: the generation failed/ },
+  { name: 'verify of a missing file', args: ['verify', 'missing.mp4'], exit: 9, error: /^1 of 1 file failed verification$/ },
+  { name: 'verify of a damaged file', args: ['verify', 'damaged.mp4'], exit: 9, error: /^1 of 1 file failed verification$/ },
+  { name: 'an out-of-range flag value', args: ['download', 'vid_x', '--connections', '99'], exit: 2, error: /^option '--connections <n>' argument '99' is invalid\. Expected a whole number from 1 to 16\.$/ },
+  { name: 'a mistyped flag', args: ['download', 'vid_x', '--dri', 'out'], exit: 2, error: /^unknown option '--dri' \(did you mean --dir\?\)$/ },
+  { name: 'a mistyped command', args: ['downlod', 'vid_x'], exit: 2, error: /^unknown command 'downlod' \(did you mean download\?\)$/ },
+  { name: 'config get of an unset key', args: ['config', 'get', 'base-url'], exit: 4, error: /^base-url is not set in / },
+  { name: 'head of an unknown id', args: ['head', 'nope_h'], ids: ['nope_h'], exit: 4, error: /^nope_h: / },
+  { name: 'a host that does not resolve', args: ['download', 'vid_x', '--base-url', 'http://no-such-host.invalid'], exit: 8, error: /no-such-host\.invalid.*: (host not found|DNS lookup failed)$/ },
+];
+
+/** The lines a person reads: escape codes gone, a spinner's redraws split apart. */
+function linesOf(output: string): string[] {
+  return stripVTControlCharacters(output)
+    .split(/\r\n|\n|\r/)
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '');
+}
+
+function judge(what: string, row: Case, code: number | null, output: string): { error: string; hint: string } {
+  const lines = linesOf(output);
+  const shown = `${what}:\n${lines.join('\n')}`;
+  assert.equal(code, row.exit, shown);
+  const errors = lines.filter((line) => line.startsWith('error: '));
+  const hints = lines.filter((line) => line.startsWith('hint: '));
+  assert.equal(errors.length, 1, `one error line: ${shown}`);
+  assert.equal(hints.length, 1, `one hint line: ${shown}`);
+  assert.match(errors[0]?.slice('error: '.length) ?? '', row.error, shown);
+  assert.doesNotMatch(output, /UND_ERR_|ERR_[A-Z_]{4,}|\bE[A-Z]{3,}: |, open '|\n\s+at /, `no library code or raw Node text: ${shown}`);
+  for (const id of row.ids ?? []) {
+    for (const line of lines) assert.ok(line.split(id).length <= 2, `${id} twice on one line: ${line}`);
+  }
+  return { error: errors[0] ?? '', hint: hints[0] ?? '' };
+}
+
+describe('one voice: each failure on a terminal and in a log', () => {
+  let server: MockServer;
+  let cwd: string;
+  before(async () => {
+    server = await startMockServer({ profile: 'ezmodel', key: testKey, generationTimeMs: 300 });
+    cwd = await tempDir();
+    await writeFile(join(cwd, 'a-file.txt'), 'not a folder\n');
+    await writeFile(join(cwd, 'damaged.mp4'), Buffer.from('00000020667479706973366d', 'hex'));
+    await mkdir(join(cwd, 'out'));
+  });
+  after(async () => {
+    await server.close();
+    await removeTempDirs();
+  });
+
+  for (const row of cases) {
+    it(`${row.name}: exit ${row.exit}, one error and one hint, the same words with and without a terminal`, async () => {
+      const env = cleanEnv({ EZVIDEO_BASE_URL: server.baseUrl, ...(row.noKey ? {} : { EZVIDEO_API_KEY: testKey }), ...row.env });
+      const piped = await runCli(row.args, { cwd, env });
+      const inLog = judge('piped', row, piped.code, piped.stderr + piped.stdout);
+      const tty = await runInPty(row.args, env, 60_000, cwd);
+      const onTerminal = judge('on a terminal', row, tty.code, tty.output);
+      assert.deepEqual(onTerminal, inLog, 'the same words in both modes');
+    });
+  }
+});
