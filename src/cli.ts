@@ -118,7 +118,11 @@ function buildProgram(
   config.command('set').description('store a setting (api-key, base-url, source)').argument('<key>').argument('<value>').action(configAction('set'));
   config.command('get').description('print a stored setting (the key is masked)').argument('<key>').action(configAction('get'));
   config.command('unset').description('remove a stored setting').argument('<key>').action(configAction('unset'));
-  config.command('list').description('print all stored settings (the key is masked)').action(configAction('list'));
+  config
+    .command('list')
+    .description('print all stored settings (the key is masked)')
+    .addHelpText('after', '\nAlso: --json (one JSON object).')
+    .action(configAction('list'));
   config.command('path').description('print where the settings file is').action(configAction('path'));
 
   const mock = program

@@ -183,7 +183,7 @@ describe('ezvideo download (in process): outputs, exit codes and messages', () =
     ezmodel.setFaults('vid_cut', { throttle: 8 * 1024 });
     const ran = await download(ezmodel, ['vid_cut', '-o', path, '--source', 'gateway']);
     assert.equal(ran.code, 8, ran.stderr);
-    assert.match(ran.stderr, /error: vid_cut: the transfer was cut after about 1 s on each of the last 3 attempts.*limits each transfer to about 1 s/);
+    assert.match(ran.stderr, /error: vid_cut: the transfer was cut after about 1.0s on each of the last 3 attempts.*limits each transfer to about 1.0s/);
     assert.match(ran.stderr, /hint: Retrying cannot help/);
     assert.equal(await exists(path), false);
     assert.equal(await exists(sidecars(path).lock), false);

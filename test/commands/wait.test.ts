@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DownloadOutcome } from '../../src/commands/download.js';
 import { PROFILE_NAMES, startMockServer, type MockServer, type ProfileName } from '../../src/mock/index.js';
+import { removeTempDirs, tempDir, waitUntil } from '../helpers/download-sim.js';
 import { runWaitCommand, statusCalls } from '../helpers/wait-command.js';
 
 const GENERATION_MS = 300;
@@ -206,6 +209,32 @@ describe('ezvideo wait against the simulator', { concurrency: true }, () => {
     // A plain wait keeps no partial data: the hint says the tasks go on, not that data was kept.
     assert.match(ended.stderr, /^error: interrupted by SIGINT\nhint: The tasks go on at the server without us/m);
     assert.doesNotMatch(ended.stderr, /[Pp]artial/);
+  });
+
+  it('Ctrl-C during download --wait on a terminal: where the download stopped, then one interrupted error, no "download failed"', async () => {
+    const mock = await startMockServer({ profile: 'ideal', generationTimeMs: 0 });
+    try {
+      mock.setFaults('size_*', { throttle: 1 << 20 });
+      const dir = await tempDir();
+      const result = await runWaitCommand(mock, ['size_8m_int'], {
+        tty: true,
+        flags: { thenDownload: true, dir },
+        options: { json: false },
+        started: (memory) => {
+          // Once bytes are on disk: the download is under way, its bar drawn.
+          const part = join(dir, 'size_8m_int.mp4.part');
+          void waitUntil(() => existsSync(part) && statSync(part).size > 0, 10_000).then(() => memory.interrupt('SIGINT'));
+        },
+      });
+      assert.equal(result.code, 130, result.stderr);
+      assert.match(result.stderr, /size_8m_int: stopped at [\d.]+ [KM]iB of 8\.0 MiB \(\d+%\)/);
+      assert.doesNotMatch(result.stderr, /download failed/);
+      assert.equal(result.stderr.match(/error: /g)?.length, 1, result.stderr);
+      assert.match(result.stderr, /error: interrupted by SIGINT\nhint: Partial data is kept/);
+    } finally {
+      await mock.close();
+      await removeTempDirs();
+    }
   });
 
   it('a TTY gets the spinner view; a pipe gets plain lines', async () => {

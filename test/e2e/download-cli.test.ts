@@ -167,7 +167,7 @@ describe('ezvideo download (spawned binary)', () => {
     const second = await runCli(['download', id, '-o', path], { env: envFor(server) });
     assert.ok(Date.now() - started < 5000, 'fails fast');
     assert.equal(second.code, 9, second.stderr);
-    assert.match(second.stderr, new RegExp(`error: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being downloaded by another ezvideo process \\(pid ${first.child.pid} on `));
+    assert.match(second.stderr, new RegExp(`error: size_2m_twice: ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is being downloaded by another ezvideo process \\(pid ${first.child.pid} on `));
     assert.match(second.stderr, /hint: Wait for it to finish/);
     server.setFaults(id, {});
     const done = await first.done;

@@ -67,7 +67,7 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
     // 1000 blocks: 500 KiB in sh's 512-byte blocks, about 1 MiB where a shell counts KiB; not
     // a multiple of the chunks the body arrives in, so the last write is a partial one.
     const command = `ulimit -f 1000; exec ${[process.execPath, binPath, 'download', id, '-o', path, '--progress', 'none'].map(shellQuote).join(' ')}`;
-    await fillThenResume(id, path, () => runShell(command), () => {}, /error: cannot write .*out\.mp4\.part: file too large for this file system or limit \(EFBIG\)/, /hint: Free some space or raise the limit/);
+    await fillThenResume(id, path, () => runShell(command), () => {}, /error: size_2m_ulimit: cannot write .*out\.mp4\.part: file too large for this file system or limit\n/, /hint: Free some space or raise the limit/);
   });
 
   // A write the limit cuts short is counted as it really is: with nothing after it to fail, a
@@ -78,7 +78,7 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
     const command = `ulimit -f 512; exec ${[process.execPath, binPath, 'download', id, '-o', path, '--progress', 'none', '--no-verify'].map(shellQuote).join(' ')}`;
     const run = await runShell(command);
     assert.equal(run.code, 9, run.stderr);
-    assert.match(run.stderr, /error: cannot write .*: (file too large for this file system or limit|no space left on the device)\n/);
+    assert.match(run.stderr, /error: size_1m_lastwrite: cannot write .*: (file too large for this file system or limit|no space left on the device)\n/);
     assert.equal(await exists(path), false, 'nothing at the final path');
   });
 
@@ -91,7 +91,7 @@ describe('disk full: exit 9, a clear message, the part kept; the same command re
       const path = join(mounted.dir, 'out.mp4');
       const grow = () => assert.equal(spawnSync('mount', ['-o', 'remount,size=4m', 'tmpfs', mounted.dir]).status, 0, 'the tmpfs grows');
       const fill = () => runCli(['download', id, '-o', path, '--progress', 'none'], { env });
-      await fillThenResume(id, path, fill, grow, /error: cannot write .*out\.mp4\.part: no space left on the device\n/, /hint: Free some space and run the same command again: it resumes/);
+      await fillThenResume(id, path, fill, grow, /error: \S+: cannot write .*out\.mp4\.part: no space left on the device\n/, /hint: Free some space and run the same command again: it resumes/);
     } finally {
       await mounted.release();
     }

@@ -1,6 +1,7 @@
 /**
  * Bad input, flag by flag: every row is refused with the documented exit code (2 for usage, 9
- * for an output that cannot be written), one `error:` line that names the problem, nothing on
+ * for an output that cannot be written), one `error:` line that names the problem and one
+ * `hint:` line, nothing on
  * stdout, no request where the input alone is wrong, and the files already there untouched.
  */
 import assert from 'node:assert/strict';
@@ -59,21 +60,21 @@ const rows: Row[] = [
   { args: ['download', '--input', 'empty.txt'], exit: 2, error: /^no task ids given$/ },
   { args: ['download', '--input', 'comments.txt'], exit: 2, error: /^no task ids given$/ },
   { args: ['wait', '--input', 'empty.txt'], exit: 2, error: /^no task ids given$/ },
-  { args: ['download', '--input', 'missing.txt'], exit: 2, error: /^cannot read the id list missing\.txt: ENOENT$/ },
+  { args: ['download', '--input', 'missing.txt'], exit: 2, error: /^cannot read the id list missing\.txt: no such file or folder$/ },
   { args: ['download'], exit: 2, error: /^no task ids given$/ },
   // outputs
-  { args: ['download', 'vid_x', '-o', 'existing.mp4'], exit: 2, error: /^existing\.mp4 already exists$/ },
-  { args: ['download', 'vid_x', '-o', 'folder'], exit: 2, error: /^folder is a folder, not a file$/ },
+  { args: ['download', 'vid_x', '-o', 'existing.mp4'], exit: 2, error: /^vid_x: existing\.mp4 already exists$/ },
+  { args: ['download', 'vid_x', '-o', 'folder'], exit: 2, error: /^vid_x: folder is a folder, not a file$/ },
   { args: ['download', 'vid_1', 'vid_2', '-o', 'out.mp4'], exit: 2, error: /^-o out\.mp4 names one output but 2 ids were given$/ },
   { args: ['download', 'vid_1', 'vid_2', '-o', '-'], exit: 2, error: /^-o - names one output but 2 ids were given$/ },
   { args: ['download', 'vid_x', '-o', 'out.mp4', '--dir', 'folder'], exit: 2, error: /^-o and --dir cannot be used together$/ },
   { args: ['download', 'vid_x', '--force', '--skip-existing'], exit: 2, error: /^--force and --skip-existing cannot be used together$/ },
   { args: ['download', 'vid_x', '--sha256', 'xyz'], exit: 2, error: /^--sha256 xyz is not a sha256 \(64 hex digits\)$/ },
   { args: ['download', 'vid_1', 'vid_2', '--sha256', 'a'.repeat(64)], exit: 2, error: /^--sha256 checks one file; give one id with it$/ },
-  { args: ['download', 'vid_x', '--dir', 'existing.mp4'], exit: 9, error: /^--dir existing\.mp4 is not a folder: a file of that name exists$/ },
-  { args: ['download', 'vid_x', '-o', 'readonly/out.mp4'], exit: 9, error: /^cannot write readonly\/out\.mp4: (read-only file system|permission denied)$/, readOnly: true },
-  { args: ['download', 'vid_x', '--dir', 'readonly/sub'], exit: 9, error: /^cannot write readonly\/sub: (read-only file system|permission denied)$/, readOnly: true },
-  { args: ['download', 'vid_x', '-o', 'nowhere/out.mp4'], exit: 9, error: /^cannot write nowhere\/out\.mp4: the folder nowhere does not exist$/ },
+  { args: ['download', 'vid_x', '--dir', 'existing.mp4'], exit: 9, error: /^vid_x: --dir existing\.mp4 is not a folder: a file of that name exists$/ },
+  { args: ['download', 'vid_x', '-o', 'readonly/out.mp4'], exit: 9, error: /^vid_x: cannot write readonly\/out\.mp4: (read-only file system|permission denied)$/, readOnly: true },
+  { args: ['download', 'vid_x', '--dir', 'readonly/sub'], exit: 9, error: /^vid_x: cannot write readonly\/sub: (read-only file system|permission denied)$/, readOnly: true },
+  { args: ['download', 'vid_x', '-o', 'nowhere/out.mp4'], exit: 9, error: /^vid_x: cannot write nowhere\/out\.mp4: the folder nowhere does not exist$/ },
   // the key
   { args: ['--api-key-file', 'missing-key.txt', 'head', 'vid_x'], exit: 2, error: /^cannot read the API key file missing-key\.txt: no such file or folder$/ },
   { args: ['--api-key-file', 'empty.txt', 'head', 'vid_x'], exit: 2, error: /^the API key file empty\.txt is empty$/ },
@@ -112,6 +113,8 @@ describe('bad input: exit 2 or 9, one clear line, nothing on stdout, existing fi
       const errors = ran.stderr.split('\n').filter((line) => line.startsWith('error: '));
       assert.equal(errors.length, 1, ran.stderr);
       assert.match(errors[0]?.slice('error: '.length) ?? '', row.error);
+      assert.equal(ran.stderr.split('\n').filter((line) => line.startsWith('hint: ')).length, 1, `one hint line: ${ran.stderr}`);
+      assert.doesNotMatch(ran.stderr, /UND_ERR_|\bE[A-Z]{3,}: |, open '/, 'no library code or raw Node text');
       assert.doesNotMatch(ran.stderr, /\n\s+at /, 'no stack trace');
       if (row.exit === 2) assert.equal(server.requests.length, requestsBefore, 'no request for a usage error');
       assert.equal(await fileSha256(join(cwd, 'existing.mp4')), existing.sha);
