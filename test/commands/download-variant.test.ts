@@ -12,7 +12,7 @@ async function downloadVariant(profile: 'openai' | 'ezmodel' | 'ideal', id: stri
   const dir = await tempDir();
   const memory = createMemoryIO();
   try {
-    const code = await run(['download', id, '--variant', variant, '--dir', dir, '--json', '--api-key', 'sk-variant-1', '--base-url', server.baseUrl], memory.io);
+    const code = await run(['download', id, '--variant', variant, '--dir', dir, '--json', '--progress', 'line', '--api-key', 'sk-variant-1', '--base-url', server.baseUrl], memory.io);
     return { code, dir, stdout: memory.stdout.text(), stderr: memory.stderr.text(), expected: await server.payloadOf(id, variant as 'thumbnail').sha256() };
   } finally {
     await server.close();
@@ -45,5 +45,8 @@ describe('download --variant', () => {
     assert.match(result.stderr, /warning: vid_ignored: asked for the thumbnail but the server sent video\/mp4/);
     assert.ok(existsSync(join(result.dir, 'vid_ignored.mp4')), 'named .mp4, not .webp');
     assert.ok(!existsSync(join(result.dir, 'vid_ignored.webp')));
+    // The name announced is the one that lands.
+    assert.match(result.stderr, /vid_ignored: downloading to \S+vid_ignored\.mp4 /);
+    assert.doesNotMatch(result.stderr, /\.webp/);
   });
 });

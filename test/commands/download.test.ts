@@ -185,6 +185,8 @@ describe('ezvideo download (in process): outputs, exit codes and messages', () =
     assert.equal(ran.code, 8, ran.stderr);
     assert.match(ran.stderr, /error: vid_cut: the transfer was cut after about 1.0s on each of the last 3 attempts.*limits each transfer to about 1.0s/);
     assert.match(ran.stderr, /hint: Retrying cannot help/);
+    // The gateway ignores the range on every resume: that is said once, not once per attempt.
+    assert.equal(ran.stderr.split('\n').filter((line) => line.includes('ignored the range request')).length, 1, ran.stderr);
     assert.equal(await exists(path), false);
     assert.equal(await exists(sidecars(path).lock), false);
     const requests = contentRequests(ezmodel, 'vid_cut');

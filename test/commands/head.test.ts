@@ -43,9 +43,12 @@ describe('ezvideo head against the simulator', () => {
     assert.equal(info['contentType'], 'video/mp4');
     assert.equal(info['ranges'], 'advertised');
     assert.equal(typeof info['etag'], 'string');
+    assert.deepEqual(Object.keys(info), ['id', 'httpStatus', 'method', 'contentType', 'size', 'ranges', 'etag', 'lastModified', 'fileName'], 'every documented field, null where empty');
     assert.equal(result.stdout.trim().split('\n').length, 1, 'one JSON object and nothing else on stdout');
     const requests = ideal.requests.filter((request) => request.path.includes('size_2m_h'));
     assert.deepEqual(requests.map((request) => request.method), ['HEAD']);
+    const plain = await head(ideal, ['size_2m_h']);
+    assert.match(plain.stdout, /^ranges: {8}advertised \(Accept-Ranges: bytes; not verified\)$/m, 'the documented word, then what it rests on');
   });
 
   it('falls back to a one-byte GET when HEAD is not routed, with the same answer', async () => {

@@ -27,6 +27,27 @@ describe('ezvideo (spawned binary): the basics', () => {
     });
   }
 
+  it('config: set and unset say what they did on stderr, get prints the value alone, list --json is one object, an unset key is exit 4', async () => {
+    const env = cleanEnv();
+    const set = await runCli(['config', 'set', 'base-url', 'https://gw.example'], { env });
+    assert.deepEqual([set.code, set.stdout], [0, '']);
+    assert.match(set.stderr, /^stored base-url=https:\/\/gw\.example in .*config\.json\n$/);
+    const key = await runCli(['config', 'set', 'api-key', 'sk-config-0123456789'], { env });
+    assert.doesNotMatch(key.stderr, /sk-config-0123456789/, 'the key is shown masked');
+    const list = await runCli(['config', 'list', '--json'], { env });
+    assert.deepEqual(JSON.parse(list.stdout), { 'api-key': 'sk-…6789', 'base-url': 'https://gw.example' });
+    const get = await runCli(['config', 'get', 'base-url'], { env });
+    assert.deepEqual([get.code, get.stdout, get.stderr], [0, 'https://gw.example\n', '']);
+    const unset = await runCli(['config', 'unset', 'base-url'], { env });
+    assert.match(unset.stderr, /^removed base-url from /);
+    const missing = await runCli(['config', 'get', 'base-url'], { env });
+    assert.equal(missing.code, 4);
+    assert.equal(missing.stdout, '');
+    assert.match(missing.stderr, /^error: base-url is not set in .*\nhint: Store it with `ezvideo config set base-url <value>`/);
+    const quiet = await runCli(['--quiet', 'config', 'set', 'source', 'gateway'], { env });
+    assert.deepEqual([quiet.code, quiet.stderr], [0, '']);
+  });
+
   it('--version prints the package version, exit 0', async () => {
     const run = await runCli(['--version']);
     assert.deepEqual([run.code, run.stdout, run.stderr], [0, `${packageVersion}\n`, '']);

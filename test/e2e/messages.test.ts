@@ -25,6 +25,8 @@ interface Case {
   env?: Record<string, string>;
   /** Without EZVIDEO_API_KEY. */
   noKey?: boolean;
+  /** More to check on the lines of each run. */
+  also?: (lines: string[]) => void;
   /** What may differ between the two runs (a task seen later is further along), masked before they are compared. */
   varies?: RegExp;
 }
@@ -50,7 +52,9 @@ const cases: Case[] = [
   { name: 'a mistyped command', args: ['downlod', 'vid_x'], exit: 2, error: /^unknown command 'downlod' \(did you mean download\?\)$/ },
   { name: 'config get of an unset key', args: ['config', 'get', 'base-url'], exit: 4, error: /^base-url is not set in / },
   { name: 'head of an unknown id', args: ['head', 'nope_h'], ids: ['nope_h'], exit: 4, error: /^nope_h: / },
-  { name: 'a host that does not resolve', args: ['download', 'vid_x', '--base-url', 'http://no-such-host.invalid'], exit: 8, error: /no-such-host\.invalid.*: (host not found|DNS lookup failed)$/ },
+  { name: 'a host that does not resolve', args: ['download', 'vid_x', '--base-url', 'http://no-such-host.invalid'], exit: 8, error: /no-such-host\.invalid.*: (host not found|DNS lookup failed)$/,
+    // Retried briefly: 3 retries (a few seconds), not the 8 of the usual budget.
+    also: (lines) => assert.equal(lines.filter((line) => / attempt \d+ failed: /.test(line)).length, 3, lines.join('\n')) },
 ];
 
 /**
@@ -77,6 +81,11 @@ function judge(what: string, row: Case, code: number | null, output: string): { 
   for (const id of row.ids ?? []) {
     for (const line of lines) assert.ok(line.split(id).length <= 2, `${id} twice on one line: ${line}`);
   }
+  // Said once: the error's words do not appear a second time on another line (a retry's line
+  // says why that attempt failed, which is news of its own).
+  const words = errors[0]?.slice('error: '.length).replace(/^\S+: /, '') ?? '';
+  assert.equal(lines.filter((line) => line.includes(words) && !/ attempt \d+ failed: /.test(line)).length, 1, `the failure said once: ${shown}`);
+  row.also?.(lines);
   return { error: errors[0] ?? '', hint: hints[0] ?? '' };
 }
 

@@ -161,3 +161,13 @@ test('bar mode forced onto a stream that is not a terminal still draws', async (
   assert.ok(pipe.text().includes('\x1b['));
   assert.match(stripVTControlCharacters(pipe.text()), /vid_p .*0%/);
 });
+
+test('a resumed download says so above its bar, and its done line says what this run fetched', async (t) => {
+  const { reporter, stream, clock } = await setup(t);
+  reporter.event({ type: 'download-start', id: 'vid_r', path: 'r.mp4', offset: 6 * MiB, totalBytes: 8 * MiB, attempt: 1 });
+  clock.now = 1000;
+  reporter.event({ type: 'download-done', id: 'vid_r', path: 'r.mp4', bytes: 8 * MiB, skipped: false });
+  const text = stripVTControlCharacters(stream.text());
+  assert.match(text, /vid_r: resuming r\.mp4 at 6\.0 MiB of 8\.0 MiB\n/);
+  assert.match(text, /vid_r: saved r\.mp4 \(8\.0 MiB; resumed at 6\.0 MiB, fetched 2\.0 MiB in 1\.0s, 2\.0 MiB\/s\)\n/);
+});
