@@ -8,6 +8,7 @@ import {
   progressLine,
   retryLine,
   startLine,
+  stoppedLine,
   waitDoneLine,
   waitStatusLine,
 } from './event-text.js';
@@ -135,7 +136,11 @@ export function createLineReporter({ stream, chalk, now }: ReporterContext): Rep
 
   return {
     event,
-    // Every line is written whole, so there is nothing to stop or tidy.
-    close: () => {},
+    // Every line is written whole, so there is nothing to tidy; downloads still running were
+    // interrupted (or failed, their line left to the command's error): where each stopped.
+    close: () => {
+      for (const { progress } of downloads.values()) write(stoppedLine(progress));
+      downloads.clear();
+    },
   };
 }

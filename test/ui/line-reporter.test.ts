@@ -141,3 +141,11 @@ test('line mode colours only when the level says so', async () => {
   reporter.event({ type: 'download-warning', id: 'vid_w', message: 'careful' });
   assert.equal(stream.text(), '\x1b[33mwarning:\x1b[39m vid_w: careful\n');
 });
+
+test('closing with a download still running (interrupted) says where it stopped, as the bar does', async () => {
+  const { reporter, lines } = await setup();
+  reporter.event({ type: 'download-start', id: 'vid_i', path: 'i.mp4', offset: 0, totalBytes: 8 * MiB, attempt: 1 });
+  reporter.event({ type: 'download-progress', id: 'vid_i', bytes: 2 * MiB, totalBytes: 8 * MiB });
+  reporter.close();
+  assert.equal(lines().at(-1), 'vid_i: stopped at 2.0 MiB of 8.0 MiB (25%)');
+});
