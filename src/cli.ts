@@ -275,15 +275,10 @@ export function main(argv: readonly string[]): void {
   };
   process.on('SIGINT', () => interrupt('SIGINT'));
   process.on('SIGTERM', () => interrupt('SIGTERM'));
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader closed stdout early (`-o - | head -c 100`, `| ffprobe -`, `--json | head -1`):
-    // it has what it wanted. ezvideo stops at once and quietly with 0, as a shell tool ends on
-    // SIGPIPE but without making the reader's choice a failure. That is also the only rule a
-    // small output can keep: it fits in the pipe before the reader closes, and nothing fails.
-    // Unfinished files keep their .part for a resume; the reader's own exit status is the one
-    // that tells (`set -o pipefail`).
-    if (error.code === 'EPIPE') process.exit(ExitCode.success);
-  });
+  // A reader that closed stdout early (`-o - | head -c 100`, `--json | head -1`): what it did not
+  // take is dropped, and the command goes on to its own end, so files still land and the exit
+  // code stays true. With `-o -` the download sees the closed pipe and ends (see readerClosed).
+  process.stdout.on('error', () => {});
   // A stderr whose reader went away (`2>&1 | head -1`) leaves nowhere to report anything; its
   // error must not crash the process with exit 1 instead of the command's own code.
   process.stderr.on('error', () => {});

@@ -109,10 +109,10 @@ export function usageError(message: string, hint?: string): EzvideoError {
   return new EzvideoError('usage', message, { hint });
 }
 
-/** What an interrupted command ends with: 130 for SIGINT, 143 for SIGTERM, partial data kept. */
+/** What an interrupted command ends with: 130 for SIGINT, 143 for SIGTERM. */
 export function interruptionError(signal: 'SIGINT' | 'SIGTERM'): EzvideoError {
   return new EzvideoError('interrupted', `interrupted by ${signal}`, {
     exitCode: signal === 'SIGINT' ? ExitCode.sigint : ExitCode.sigterm,
-    hint: 'Partial data is kept: run the same command again to resume.',
+    hint: 'Run the same command again: downloads resume from what they kept, waits find the tasks where they are.',
   });
 }

@@ -20,8 +20,9 @@ export function formatRate(bytesPerSecond: number): string {
 /** `0.4s`, `12s`, `3m05s`, `2h04m`: short enough for a bar, precise where it matters. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
-  if (seconds < 10) return `${seconds.toFixed(1)}s`;
-  if (seconds < 60) return `${Math.round(seconds)}s`;
+  // Each format is chosen by the value it will print: 9.96 s is `10s`, 59.6 s is `1m00s`.
+  if (Number(seconds.toFixed(1)) < 10) return `${seconds.toFixed(1)}s`;
+  if (Math.round(seconds) < 60) return `${Math.round(seconds)}s`;
   const totalSeconds = Math.round(seconds);
   const minutes = Math.floor(totalSeconds / 60);
   if (minutes < 60) return `${minutes}m${String(totalSeconds % 60).padStart(2, '0')}s`;

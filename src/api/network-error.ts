@@ -31,20 +31,31 @@ export function errorCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** JavaScript's own error classes: without a code of the system or of undici, they are a bug. */
+const programmingErrors = [TypeError, RangeError, ReferenceError, SyntaxError];
+
+/** Words for a failure whose code has none of its own: TLS codes, undici's parser, the rest. */
+function explain(code: string | undefined, error: unknown): string {
+  if (code !== undefined && code in explanations) return explanations[code] as string;
+  if (code !== undefined && /SSL|TLS|CERT/.test(code)) return 'the secure (TLS) connection failed';
+  if ((error as Error | null)?.name === 'HTTPParserError') return 'the server sent a malformed HTTP response';
+  return 'the connection failed';
+}
+
 /**
  * Wraps a transport failure as a `network` EzvideoError (retryable), in words; the code goes
- * to `causeCode`. Errors that are already ours pass through unchanged, so a wrapper never
- * hides an interruption or a usage error. An error with no code at all (a TypeError) is a bug,
- * not the network: it is rethrown as it is, to exit 1 with its stack rather than be retried.
+ * to `causeCode` (the error's name where it has no code). Errors that are already ours pass
+ * through unchanged, so a wrapper never hides an interruption or a usage error. A TypeError or
+ * the like with no code anywhere is a bug, not the network: it is rethrown as it is, to exit 1
+ * with its stack rather than be retried.
  */
 export function toNetworkError(error: unknown, what: string): EzvideoError {
   if (error instanceof EzvideoError) return error;
   const code = errorCodeOf(error);
-  if (code === undefined) throw error;
-  const explanation = explanations[code] ?? (error instanceof Error ? error.message : String(error));
-  return new EzvideoError('network', `${what}: ${explanation}`, {
+  if (code === undefined && programmingErrors.some((kind) => error instanceof kind)) throw error;
+  return new EzvideoError('network', `${what}: ${explain(code, error)}`, {
     cause: error,
-    causeCode: code,
+    causeCode: code ?? (error instanceof Error ? error.name : undefined),
     hint: hostNotFound(code) ? 'Check the host name in the base URL (--base-url, EZVIDEO_BASE_URL) and your network.' : 'Check your connection and the base URL; ezvideo retried where it could.',
   });
 }

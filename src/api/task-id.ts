@@ -20,3 +20,11 @@ export function validateTaskId(id: string): string {
 export function taskIdPathSegment(id: string): string {
   return encodeURIComponent(validateTaskId(id));
 }
+
+/**
+ * `text` without `<id>: ` wherever it occurs: engine messages start with the id, and a reason
+ * wrapped in another message brings its own, so a line that names the id itself drops them all.
+ */
+export function withoutId(id: string, text: string): string {
+  return text.split(`${id}: `).join('');
+}

@@ -10,14 +10,16 @@ export interface IdOutcome {
   /** One line, for the summary and --json (no stack, no secrets). */
   message?: string | undefined;
   hint?: string | undefined;
-  /** The failure itself, for its causeCode (not printed in --json). */
+  /** The system's or library's code behind the failure (ENOSPC), for --verbose and --json. */
+  causeCode?: string | undefined;
+  /** The failure itself, as the cause of a batch's error (not printed in --json). */
   error?: EzvideoError | undefined;
 }
 
 /** The outcome of an id whose work threw an expected failure; anything else (a bug) is rethrown. */
 export function failedOutcome(id: string, error: unknown): IdOutcome & { error: EzvideoError } {
   if (!(error instanceof EzvideoError)) throw error;
-  return { id, exitCode: error.exitCode, code: error.code, message: error.message, hint: error.hint, error };
+  return { id, exitCode: error.exitCode, code: error.code, message: error.message, hint: error.hint, causeCode: error.causeCode, error };
 }
 
 /**
@@ -34,12 +36,12 @@ export function batchError(outcomes: readonly IdOutcome[]): EzvideoError | undef
   return new EzvideoError(first.code ?? 'server', message, {
     hint: first.hint,
     exitCode: first.exitCode as EzvideoError['exitCode'],
-    causeCode: first.error?.causeCode,
+    causeCode: first.causeCode,
     cause: first.error,
   });
 }
 
 /** The failure fields of a `--json` line: its kind and the code behind it, for programs. */
 export function failureJson(outcome: IdOutcome): { code: ErrorCode | null; causeCode: string | null } {
-  return { code: outcome.code ?? null, causeCode: outcome.error?.causeCode ?? null };
+  return { code: outcome.code ?? null, causeCode: outcome.causeCode ?? null };
 }

@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
 import { EzvideoError, usageError } from '../errors.js';
-import { fileErrorWords } from '../core/output-error.js';
+import { fileErrorWords } from '../core/file-errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
 import type { SourceMode } from '../core/content-source.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';

@@ -33,6 +33,15 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
   }
 }
 
+/**
+ * With `-o -`, a reader that closed stdout early (`| head -c 100`, `| ffprobe -`) took what it
+ * wanted: not a failure of the download. It ends with 0 however much of the stream was taken,
+ * which is also all a small file can do: it fits in the pipe before the reader closes.
+ */
+function readerClosed(causeCode: string | undefined): boolean {
+  return causeCode === 'EPIPE' || causeCode === 'ERR_STREAM_DESTROYED';
+}
+
 function outputFor(id: string, flags: DownloadFlags, context: CommandContext): OutputTarget {
   if (flags.output === '-') return { kind: 'stream', stream: context.io.stdout };
   if (flags.output !== undefined) return { kind: 'file', path: flags.output, renameByType: false };
@@ -47,6 +56,13 @@ function outputFor(id: string, flags: DownloadFlags, context: CommandContext): O
 export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): (id: string, task?: VideoTask) => Promise<DownloadOutcome> {
   let madeDir: Promise<void> | undefined;
   return async (id, task) => {
+    // A failure before the engine ran (the --dir, an existing output) has no event of its own:
+    // it gets one here, so that a batch names every id that failed.
+    let failureSaid = false;
+    const onEvent: EventSink = (event) => {
+      if (event.type === 'download-failed') failureSaid = true;
+      sink(event);
+    };
     try {
       if (flags.dir !== undefined) {
         madeDir ??= makeOutputDir(flags.dir);
@@ -67,12 +83,15 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         maxTimeMs: flags.maxTime,
         signal: context.io.signal,
         lockOwner: context.io.lockOwner,
-        onEvent: sink,
+        onEvent,
       });
       return { id, exitCode: ExitCode.success, result };
     } catch (error) {
       if (context.io.signal.aborted) throw context.io.signal.reason;
-      return failedOutcome(id, error);
+      const outcome = failedOutcome(id, error);
+      if (flags.output === '-' && readerClosed(outcome.causeCode)) return { id, exitCode: ExitCode.success };
+      if (!failureSaid) sink({ type: 'download-failed', id, message: outcome.error.message, exitCode: outcome.exitCode });
+      return outcome;
     }
   };
 }
@@ -93,14 +112,10 @@ export async function runDownload(args: string[], flags: DownloadFlags, context:
   checkDownloadFlags(flags, ids.length);
   // A missing key is the whole run's problem, said once, not each id's.
   context.client();
-  const reporter = await makeReporter(context);
-  const single = ids.length === 1;
   // One id's failure is said once, by the CLI's error line; a batch lists each as it happens.
-  const sink: EventSink = (event) => {
-    if (!(single && event.type === 'download-failed')) reporter.event(event);
-  };
+  const reporter = await makeReporter(context, ids.length > 1);
   try {
-    const download = makeIdDownloader(flags, context, sink);
+    const download = makeIdDownloader(flags, context, reporter.event);
     const outcomes = await runPool(ids, flags.output === '-' ? 1 : flags.concurrency, async (id) => {
       const outcome = await download(id);
       if (context.options.json) context.io.stdout.write(`${outcomeJson(outcome)}\n`);

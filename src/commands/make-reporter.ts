@@ -3,12 +3,13 @@ import { colorLevel } from '../ui/color.js';
 import { createReporter, type Reporter } from '../ui/reporter.js';
 import type { CommandContext } from './context.js';
 
-/** The reporter a command's flags and terminal call for (bar, plain lines, or silent). */
-export function makeReporter(context: CommandContext): Promise<Reporter> {
+/** The reporter a command's flags and terminal call for (bar, plain lines, or silent); see ReporterOptions.sayIdFailures. */
+export function makeReporter(context: CommandContext, sayIdFailures: boolean): Promise<Reporter> {
   const { io, options } = context;
   return createReporter({
     mode: chooseProgressMode({ progress: options.progress, quiet: options.quiet, isTTY: io.stderrIsTTY, env: io.env }),
     stderr: io.stderr,
     color: colorLevel({ noColorFlag: !options.color, env: io.env, isTTY: io.stderrIsTTY }),
+    sayIdFailures,
   });
 }

@@ -107,7 +107,7 @@ function parseFaults(options: MockCommandOptions): Faults {
   if (options.failFirst !== undefined) {
     const [count, status, retryAfter, extra] = options.failFirst.split(':');
     if (count === undefined || status === undefined || extra !== undefined) {
-      throw usageError(`--fail-first "${options.failFirst}" is not <k>:<status>[:<retry-after>]`, 'e.g. --fail-first 2:503:5');
+      throw usageError(`--fail-first "${options.failFirst}" is not <k:status[:secs]>`, 'e.g. --fail-first 2:503:5');
     }
     const on = oneOf('--fail-on', options.failOn ?? 'content', ['content', 'status', 'any'] as const);
     const format = oneOf('--retry-after-format', options.retryAfterFormat ?? 'seconds', ['seconds', 'http-date', 'ms'] as const);
@@ -132,7 +132,7 @@ function parseFaults(options: MockCommandOptions): Faults {
   }
   if (options.stall !== undefined) {
     const [time, after, extra] = options.stall.split(':');
-    if (time === undefined || extra !== undefined) throw usageError(`--stall "${options.stall}" is not <duration>[:<after-bytes>]`);
+    if (time === undefined || extra !== undefined) throw usageError(`--stall "${options.stall}" is not <dur[:bytes]>`, 'e.g. --stall 5s or --stall 5s:100000');
     faults.stall = { seconds: duration('--stall', time) / 1000, ...(after === undefined ? {} : { afterBytes: byteCount('--stall', after) }) };
   }
   if (options.shortBody !== undefined) {

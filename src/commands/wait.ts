@@ -92,22 +92,17 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   const ids = await readIds(args, flags.input, io);
   checkWaitFlags(flags, ids, options.json);
   const client = context.client();
-  const reporter = await makeReporter(context);
+  // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.
+  const reporter = await makeReporter(context, ids.length > 1);
   const ends = new Map<string, IdEnd>();
   const end = (entry: IdEnd): void => {
     ends.set(entry.wait.id, entry);
     if (options.json) io.stdout.write(`${jsonLine(entry)}\n`);
   };
-  const fromWait = (wait: WaitOutcome): IdEnd => ({ id: wait.id, wait, download: undefined, exitCode: wait.exitCode, code: wait.code, message: wait.message, hint: wait.hint });
-  // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.
-  const single = ids.length === 1;
-  const sink: EventSink = (event) => {
-    if (single && (event.type === 'download-failed' || (event.type === 'wait-done' && event.exitCode !== ExitCode.success))) return;
-    reporter.event(event);
-  };
+  const fromWait = (wait: WaitOutcome): IdEnd => ({ id: wait.id, wait, download: undefined, exitCode: wait.exitCode, code: wait.code, message: wait.message, hint: wait.hint, causeCode: wait.causeCode });
 
   try {
-    const download = flags.thenDownload ? makeDownloader(flags, context, sink) : undefined;
+    const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
     const limit = createLimiter(flags.concurrency);
     const downloads: Array<Promise<void>> = [];
     let downloadFailure: { error: unknown } | undefined;
@@ -133,7 +128,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
       signal: io.signal,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
-      onEvent: sink,
+      onEvent: reporter.event,
       onOutcome,
     }).then(
       () => undefined,

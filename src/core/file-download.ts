@@ -9,7 +9,7 @@ import { finalPath, landPartFile, type LandingSettings } from './file-landing.js
 import { throttleProgress } from './events.js';
 import { mediaType } from './file-name.js';
 import { type OpenRange, RangesNotHonouredError, transferRanges } from './multi-range-transfer.js';
-import { toOutputError } from './output-error.js';
+import { toOutputError } from './file-errors.js';
 import { PartFile } from './part-file.js';
 import { ifRangeValidator, type PartState } from './part-state.js';
 import { type RangesState, splitRanges } from './range-state.js';

@@ -3,7 +3,7 @@ import { toNetworkError } from '../api/network-error.js';
 import { parseContentRange } from './content-range.js';
 import type { ContentSource } from './content-source.js';
 import { TruncatedTransferError } from './download-errors.js';
-import { toOutputError } from './output-error.js';
+import { toOutputError } from './file-errors.js';
 import { type RangesState, doneBytes, writeRangesState } from './range-state.js';
 import { writeBodyAt } from './range-writer.js';
 

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
 import { BackgroundFlush } from './background-flush.js';
-import { toOutputError } from './output-error.js';
+import { toOutputError } from './file-errors.js';
 import type { SourceKind } from './content-source.js';
 import { type PartState, readPartState, removePartState, writePartState } from './part-state.js';
 import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState } from './range-state.js';

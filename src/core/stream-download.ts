@@ -10,7 +10,7 @@ import { TruncatedTransferError } from './download-errors.js';
 import type { AttemptResult } from './download-result.js';
 import { type EventSink, throttleProgress } from './events.js';
 import { mediaType } from './file-name.js';
-import { toOutputError } from './output-error.js';
+import { toOutputError } from './file-errors.js';
 import { ifRangeValidator } from './part-state.js';
 import { decideResume } from './resume-decision.js';
 import { drained, flushed } from './writable-waits.js';

@@ -1,5 +1,6 @@
 import type { VideoTask } from '../api/video.js';
 import { type ErrorCode, type EzvideoError, ExitCode, type ExitCodeValue } from '../errors.js';
+import { withoutId } from '../api/task-id.js';
 import { formatDuration } from '../units.js';
 
 /** How the wait for one task ended. */
@@ -13,8 +14,10 @@ export interface WaitOutcome {
   code: ErrorCode | undefined;
   /** One line for humans and --json: the server's reason for a failure, or what went wrong. */
   message: string | undefined;
-  /** What to do about it, when there is something to do. */
+  /** What to do about it, where it is more than the hint of its `code` (ui/messages.ts). */
   hint: string | undefined;
+  /** The system's or library's code behind a failed poll (ENOTFOUND), as EzvideoError's. */
+  causeCode?: string | undefined;
 }
 
 /**
@@ -36,7 +39,8 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
           exitCode: ExitCode.expired,
           code: 'expired',
           message: `the video expired at ${new Date(task.expiresAt * 1000).toISOString()}`,
-          hint: 'Generate the video again; finished videos are kept for a limited time.',
+          // The hint of its kind (ui/messages.ts) says what to do.
+          hint: undefined,
         };
       }
       return { ...base, exitCode: ExitCode.success, code: undefined, message: undefined, hint: undefined };
@@ -47,16 +51,20 @@ export function outcomeOfTask(id: string, task: VideoTask, nowMs: number): WaitO
         exitCode: ExitCode.generationFailed,
         code: 'generation_failed',
         message: `the generation ${task.status === 'failed' ? 'failed' : 'was cancelled'}: ${task.error ?? 'the server gave no reason'}`,
-        hint: 'The generation itself ended: nothing can be downloaded; create the video again.',
+        hint: undefined,
       };
     default:
       return undefined;
   }
 }
 
-/** The end a failed poll puts to the wait of `id` (auth, not found, expired, or a server error that retrying cannot fix). */
+/**
+ * The end a failed poll puts to the wait of `id` (auth, not found, expired, or a server error
+ * that retrying cannot fix). The message leaves out the id, as the others do: every line and
+ * --json object that shows an outcome names it already.
+ */
 export function outcomeOfError(id: string, error: EzvideoError, last: VideoTask | undefined): WaitOutcome {
-  return { id, task: last, exitCode: error.exitCode, code: error.code, message: error.message, hint: error.hint };
+  return { id, task: last, exitCode: error.exitCode, code: error.code, message: withoutId(id, error.message), hint: error.hint, causeCode: error.causeCode };
 }
 
 /** The outcome of a task still unfinished when `--timeout` ran out. */

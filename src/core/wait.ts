@@ -86,6 +86,7 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
     let last: VideoTask | undefined;
     let answered = 0;
     let failures = 0;
+    let hostMisses = 0;
     let delayMs = firstPollOffsetMs(index, ids.length, options.intervalMs ?? policy.initialMs, policy);
     try {
       for (;;) {
@@ -96,7 +97,11 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
         } catch (error) {
           if (signal.aborted) throw error;
           failures += 1;
-          if (!isTransientError(error) || (isHostNotFound(error) && failures > hostNotFoundRetries)) {
+          hostMisses = isHostNotFound(error) ? hostMisses + 1 : 0;
+          // A name that never resolved is a wrong URL or no network: said in seconds. Once the
+          // server has answered, a resolver's outage mid-wait is waited out like any other.
+          const unresolvable = answered === 0 && hostMisses > hostNotFoundRetries;
+          if (!isTransientError(error) || unresolvable) {
             if (error instanceof EzvideoError) return finish(outcomeOfError(id, error, last));
             throw error;
           }

@@ -38,7 +38,7 @@ interface ActiveDownload {
  * injected clock, and they are plain text cut to the width: cli-progress truncates a row by
  * string length (escape codes included), which would cut a coloured row mid-sequence.
  */
-export function createBarReporter({ stream, chalk, now }: ReporterContext): Reporter {
+export function createBarReporter({ stream, chalk, sayIdFailures, now }: ReporterContext): Reporter {
   const terminal = asTerminal(stream);
   const downloads = new Map<string, ActiveDownload>();
   const waits = new WaitBoard();
@@ -180,9 +180,9 @@ export function createBarReporter({ stream, chalk, now }: ReporterContext): Repo
     multibar.update();
   }
 
-  function finishDownload(id: string, line: string): void {
+  function finishDownload(id: string, line: string | undefined): void {
     const download = downloads.get(id);
-    print(line);
+    if (line !== undefined) print(line);
     if (download === undefined) return;
     downloads.delete(id);
     multibar?.remove(download.bar);
@@ -210,7 +210,7 @@ export function createBarReporter({ stream, chalk, now }: ReporterContext): Repo
         finishDownload(event.id, doneLine(chalk, event, downloads.get(event.id)?.progress, at));
         return;
       case 'download-failed':
-        finishDownload(event.id, failedLine(chalk, event));
+        finishDownload(event.id, sayIdFailures ? failedLine(chalk, event) : undefined);
         return;
       case 'wait-start':
         waits.expect(event.ids);
@@ -227,7 +227,7 @@ export function createBarReporter({ stream, chalk, now }: ReporterContext): Repo
         // Update the live view first, so the line is printed above the view without this id.
         const firstSeenAt = waits.remove(event.id);
         sync();
-        print(waitDoneLine(chalk, event, firstSeenAt === undefined ? undefined : at - firstSeenAt));
+        if (sayIdFailures || event.exitCode === 0) print(waitDoneLine(chalk, event, firstSeenAt === undefined ? undefined : at - firstSeenAt));
         return;
       }
     }

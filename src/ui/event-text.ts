@@ -3,7 +3,8 @@ import type { NormalizedStatus } from '../api/video.js';
 import type { DownloadEvent, WaitEvent } from '../core/events.js';
 import type { DownloadProgress } from './download-progress.js';
 import { formatBytes, formatDuration, formatRate } from '../units.js';
-import { idLine, idWarningLine, withoutId } from './messages.js';
+import { withoutId } from '../api/task-id.js';
+import { idLine, idWarningLine } from './messages.js';
 
 /*
  * The wording of every human line, shared by the line reporter (logs) and the bar reporter
@@ -90,15 +91,12 @@ export function pollErrorLine(c: ChalkInstance, event: Event<'wait-poll-error'>)
 }
 
 /**
- * `elapsedMs` counts from the first status seen, undefined when none was. A generation that
- * ended says so with its status word (`failed after 40s: <reason>`); a wait that ended for
- * any other reason (timeout, refused key, unknown id) is its message alone, which names what
- * happened: the word `failed` is kept for the generation status it means.
+ * `elapsedMs` counts from the first status seen, undefined when none was. A wait that ended in
+ * a failure is its message alone, which names what happened (`the generation failed: <reason>`,
+ * `timed out after 20s ...`, a refused key): the word `failed` is kept for the generation.
  */
 export function waitDoneLine(c: ChalkInstance, event: Event<'wait-done'>, elapsedMs: number | undefined): string {
   const after = elapsedMs === undefined ? '' : ` after ${formatDuration(elapsedMs)}`;
   if (event.exitCode === 0) return `${event.id}: ${c.green(event.status)}${after}`;
-  const reason = event.message === undefined ? `exit code ${event.exitCode}` : withoutId(event.id, event.message);
-  if (event.status === 'failed' || event.status === 'cancelled') return `${event.id}: ${c.red(event.status)}${after}: ${reason}`;
-  return idLine(event.id, c.red(reason));
+  return idLine(event.id, c.red(event.message ?? `exit code ${event.exitCode}`));
 }

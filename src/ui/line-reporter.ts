@@ -48,7 +48,7 @@ function stepOf(percent: number | undefined): number {
  * prints about ten lines and a slow one a line every few seconds. No escape codes other than
  * colour, and colour only when the chalk level allows it (it does not in CI unless forced).
  */
-export function createLineReporter({ stream, chalk, now }: ReporterContext): Reporter {
+export function createLineReporter({ stream, chalk, sayIdFailures, now }: ReporterContext): Reporter {
   const downloads = new Map<string, DownloadLog>();
   const waits = new Map<string, WaitLog>();
   const write = (line: string): void => {
@@ -116,7 +116,7 @@ export function createLineReporter({ stream, chalk, now }: ReporterContext): Rep
         downloads.delete(event.id);
         return;
       case 'download-failed':
-        write(failedLine(chalk, event));
+        if (sayIdFailures) write(failedLine(chalk, event));
         downloads.delete(event.id);
         return;
       case 'wait-status':
@@ -127,7 +127,7 @@ export function createLineReporter({ stream, chalk, now }: ReporterContext): Rep
         return;
       case 'wait-done': {
         const firstSeenAt = waits.get(event.id)?.firstSeenAt;
-        write(waitDoneLine(chalk, event, firstSeenAt === undefined ? undefined : now() - firstSeenAt));
+        if (sayIdFailures || event.exitCode === 0) write(waitDoneLine(chalk, event, firstSeenAt === undefined ? undefined : now() - firstSeenAt));
         waits.delete(event.id);
         return;
       }
@@ -137,7 +137,7 @@ export function createLineReporter({ stream, chalk, now }: ReporterContext): Rep
   return {
     event,
     // Every line is written whole, so there is nothing to tidy; downloads still running were
-    // interrupted (or failed, their line left to the command's error): where each stopped.
+    // interrupted: where each stopped, for the resume.
     close: () => {
       for (const { progress } of downloads.values()) write(stoppedLine(progress));
       downloads.clear();

@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { withoutId } from '../api/task-id.js';
 import type { ErrorCode } from '../errors.js';
 
 /*
@@ -33,19 +34,13 @@ export interface Failure {
 }
 
 /** The failure's own hint, or the one for its kind: every expected failure says what to do. */
-export function hintOf(failure: Failure): string {
+function hintOf(failure: Failure): string {
   return failure.hint ?? defaultHints[failure.code];
 }
 
 /** The two lines a failure ends a command with. */
 export function failureLines(failure: Failure): [string, string] {
   return [`error: ${failure.message}`, `hint: ${hintOf(failure)}`];
-}
-
-/** `text` without a leading `<id>: `, for a line that names the id itself. */
-export function withoutId(id: string, text: string): string {
-  const prefix = `${id}: `;
-  return text.startsWith(prefix) ? text.slice(prefix.length) : text;
 }
 
 /** `<id>: <text>`, the id said once however the text began. */

@@ -25,6 +25,11 @@ export interface ReporterOptions {
   stderr: Writable;
   /** A chalk instance made with a fixed level (see createChalk), or the level itself. */
   color: ChalkInstance | ColorLevel;
+  /**
+   * Whether an id's failure gets its own line. A command about one id says it once, in its
+   * closing `error:` line, and passes false: the reporter then drops that id's bar quietly.
+   */
+  sayIdFailures?: boolean;
   /** Milliseconds clock for speeds, ETAs and the pace of progress lines; tests inject one. */
   now?: () => number;
 }
@@ -33,6 +38,7 @@ export interface ReporterOptions {
 export interface ReporterContext {
   stream: Writable;
   chalk: ChalkInstance;
+  sayIdFailures: boolean;
   now: () => number;
 }
 
@@ -44,6 +50,7 @@ export async function createReporter(options: ReporterOptions): Promise<Reporter
   const context: ReporterContext = {
     stream: options.stderr,
     chalk: typeof options.color === 'number' ? createChalk(options.color) : options.color,
+    sayIdFailures: options.sayIdFailures ?? true,
     now: options.now ?? Date.now,
   };
   switch (options.mode) {

@@ -9,11 +9,12 @@ import type { Reporter, ReporterContext } from './reporter.js';
  * failure of each id of a batch shows too (an error is never chatter); the command's closing
  * error and hint are printed by src/cli.ts.
  */
-export function createSilentReporter({ stream, chalk }: ReporterContext): Reporter {
+export function createSilentReporter({ stream, chalk, sayIdFailures }: ReporterContext): Reporter {
   return {
     event: (event) => {
       if (event.type === 'download-warning') stream.write(`${idWarningLine(chalk, event.id, event.message)}\n`);
       if (event.type === 'wait-poll-error') stream.write(`${pollErrorLine(chalk, event)}\n`);
+      if (!sayIdFailures) return;
       if (event.type === 'download-failed') stream.write(`${failedLine(chalk, event)}\n`);
       if (event.type === 'wait-done' && event.exitCode !== 0) stream.write(`${waitDoneLine(chalk, event, undefined)}\n`);
     },

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { toNetworkError } from '../../src/api/network-error.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { tempDir, removeTempDirs } from '../helpers/download-sim.js';
 import { cleanEnv, runCli } from '../helpers/run-cli.js';
@@ -88,5 +89,25 @@ describe('transport: proxies and https redirects, through the real binary', () =
       server.closeAllConnections();
       server.close();
     }
+  });
+});
+
+describe('toNetworkError: words, not codes, and a bug is not the network', () => {
+  it('puts the words in the message and the code in causeCode', () => {
+    const reset = toNetworkError(Object.assign(new Error('socket hang up'), { code: 'UND_ERR_SOCKET' }), 'GET x');
+    assert.deepEqual([reset.code, reset.message, reset.causeCode], ['network', 'GET x: connection closed by the server', 'UND_ERR_SOCKET']);
+    const tls = toNetworkError(Object.assign(new Error('803C:error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' }), 'GET x');
+    assert.deepEqual([tls.message, tls.causeCode], ['GET x: the secure (TLS) connection failed', 'ERR_SSL_WRONG_VERSION_NUMBER']);
+  });
+
+  it('an undici parser error without a code is a malformed response (network), named in causeCode', () => {
+    const parser = Object.assign(new Error('Response does not match the HTTP/1.1 protocol'), { name: 'HTTPParserError' });
+    const wrapped = toNetworkError(parser, 'GET x');
+    assert.deepEqual([wrapped.code, wrapped.message, wrapped.causeCode], ['network', 'GET x: the server sent a malformed HTTP response', 'HTTPParserError']);
+  });
+
+  it('rethrows a TypeError that has no code: a bug exits 1 with its stack instead of being retried', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'length')");
+    assert.throws(() => toNetworkError(bug, 'GET x'), (error) => error === bug);
   });
 });

@@ -96,7 +96,7 @@ describe('waitForTasks: outcomes', () => {
     const result = await run({ vid_x: always({ status: 404, body: '{"error":{"message":"Video not found","code":"video_not_found"}}' }) });
     const outcome = only(result);
     assert.equal(outcome.exitCode, 4);
-    assert.match(outcome.message ?? '', /^vid_x: status: video not found \(HTTP 404 video_not_found\)/);
+    assert.match(outcome.message ?? '', /^status: video not found \(HTTP 404 video_not_found\)/);
     assert.equal(outcome.code, 'not_found');
     assert.ok(outcome.hint);
     assert.equal(outcome.task, undefined);
@@ -205,6 +205,15 @@ describe('waitForTasks: transient failures', () => {
     assert.equal(only(result).exitCode, 0);
     const times = result.client.callsOf('vid_r').map((at) => at - result.startedAt);
     assert.deepEqual(times, [0, 500, 20_500]);
+  });
+
+  it('a host that never resolved ends the wait after 3 retries; once the server has answered, a resolver outage is waited out', async () => {
+    const notFound = { network: 'host not found', causeCode: 'ENOTFOUND' } as const;
+    const result = await run({ never_resolved: () => notFound, answered_once: (call) => (call === 0 ? { body: { status: 'queued' } } : call < 8 ? notFound : { body: { status: 'completed' } }) }, { random: () => 0 });
+    const [first, second] = result.outcomes;
+    assert.deepEqual([first?.exitCode, first?.code, first?.causeCode], [8, 'network', 'ENOTFOUND']);
+    assert.equal(result.client.callsOf('never_resolved').length, 4, 'the first try and 3 retries');
+    assert.equal(second?.exitCode, 0);
   });
 
   it('an answer resets the backoff', async () => {

@@ -10,7 +10,7 @@ type Answer = Awaited<ReturnType<GetVideo>>;
 export type Reply =
   | { body: Record<string, unknown>; pollAfterMs?: number }
   | { status: number; body?: string; headers?: Record<string, string> }
-  | { network: string };
+  | { network: string; causeCode?: string };
 
 /** Answers the `call`-th request (0-based) for a task, at virtual time `now`. */
 export type Script = (call: number, now: number) => Reply;
@@ -56,7 +56,7 @@ export class FakeVideoClient {
     if (script === undefined) throw errorFromResponse(`${id}: status`, 404, {}, '{"error":{"message":"not found","code":"video_not_found"}}');
     const reply = script(call, at);
     if ('network' in reply) {
-      throw new EzvideoError('network', `${id}: status: ${reply.network}`);
+      throw new EzvideoError('network', `${id}: status: ${reply.network}`, { causeCode: reply.causeCode });
     }
     if ('status' in reply) {
       throw errorFromResponse(`${id}: status`, reply.status, reply.headers ?? {}, reply.body ?? '');

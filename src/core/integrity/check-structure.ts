@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { EzvideoError } from '../../errors.js';
-import { fileErrorWords } from '../output-error.js';
+import { fileErrorWords } from '../file-errors.js';
 import { formatFromContentType, sniffFormat, type CheckableFormat } from './detect-format.js';
 import { checkIsoBmff } from './iso-bmff.js';
 import { checkJpeg } from './jpeg.js';

@@ -1,3 +1,8 @@
+/*
+ * File-system errors in words, for reading (an API key file, an id list, a file to verify) and
+ * for writing the output: Node's own text (`ENOENT: no such file or directory, open '...'`)
+ * never reaches the user, and the code goes to `causeCode`.
+ */
 import { dirname } from 'node:path';
 import { EzvideoError } from '../errors.js';
 
