@@ -231,7 +231,7 @@ describe('ezvideo wait against the simulator', { concurrency: true }, () => {
       assert.match(result.stderr, /size_8m_int: stopped at [\d.]+ [KM]iB of 8\.0 MiB \(\d+%\)/);
       assert.doesNotMatch(result.stderr, /download failed/);
       assert.equal(result.stderr.match(/error: /g)?.length, 1, result.stderr);
-      assert.match(result.stderr, /error: interrupted by SIGINT\nhint: Partial data is kept/);
+      assert.match(result.stderr, /error: interrupted by SIGINT\nhint: Run the same command again: downloads resume from what they kept/);
     } finally {
       await mock.close();
       await removeTempDirs();

@@ -110,7 +110,7 @@ describe('ezvideo download (spawned binary)', () => {
       assert.ok(sizeOf(part) > 0 && sizeOf(part) < 2 * MiB, 'partial data kept');
       assert.ok(existsSync(state));
       assert.equal(existsSync(path), false);
-      assert.match(stopped.stderr, /error: interrupted by SIGINT\nhint: Partial data is kept/);
+      assert.match(stopped.stderr, /error: interrupted by SIGINT\nhint: Run the same command again: downloads resume from what they kept/);
       assert.equal(existsSync(lock), false, 'the lock is released on the way out');
 
       server.setFaults(id, {});

@@ -31,7 +31,7 @@ describe('Ctrl-C with the key in the stored config', () => {
     running.child.kill('SIGINT');
     const stopped = await running.done;
     assert.equal(stopped.code, 130, stopped.stderr);
-    assert.match(stopped.stderr, /error: interrupted by SIGINT\nhint: Partial data is kept/);
+    assert.match(stopped.stderr, /error: interrupted by SIGINT\nhint: Run the same command again: downloads resume from what they kept/);
     assert.equal(existsSync(sidecars(path).lock), false);
     assert.ok(sizeOf(sidecars(path).part) > 0);
   });
