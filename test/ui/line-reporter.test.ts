@@ -116,7 +116,7 @@ test('waits print on status change and on 10 % steps, with the raw status when i
   status(41); // unchanged for a minute: a heartbeat line
   clock.now = 125_000;
   reporter.event({ type: 'wait-done', id: 'vid_w', status: 'completed', exitCode: 0, message: undefined });
-  reporter.event({ type: 'wait-done', id: 'vid_f', status: 'failed', exitCode: 6, message: 'content policy' });
+  reporter.event({ type: 'wait-done', id: 'vid_f', status: 'failed', exitCode: 6, message: 'the generation failed: content policy' });
   assert.deepEqual(lines(), [
     'vid_w: queued',
     'vid_w: in_progress (IN_PROGRESS) 3%',
@@ -125,7 +125,7 @@ test('waits print on status change and on 10 % steps, with the raw status when i
     'warning: vid_w: status poll failed: HTTP 502; next poll in 5.0s',
     'vid_w: in_progress (IN_PROGRESS) 41%',
     'vid_w: completed after 2m05s',
-    'vid_f: failed: content policy',
+    'vid_f: the generation failed: content policy',
   ]);
 });
 
