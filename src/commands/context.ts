@@ -3,7 +3,7 @@ import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
 import { EzvideoError, usageError } from '../errors.js';
-import { fileErrorWords } from '../core/file-errors.js';
+import { cannotReadError } from '../core/file-errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
 import type { SourceMode } from '../core/content-source.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
@@ -54,10 +54,7 @@ async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
     return key;
   } catch (error) {
     if (error instanceof EzvideoError) throw error;
-    throw new EzvideoError('usage', `cannot read the API key file ${path}: ${fileErrorWords(error)}`, {
-      causeCode: (error as NodeJS.ErrnoException).code,
-      hint: apiKeyFileHint,
-    });
+    throw cannotReadError(`the API key file ${path}`, error, apiKeyFileHint);
   }
 }
 

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
-import { fileErrorWords } from '../core/file-errors.js';
-import { EzvideoError, usageError } from '../errors.js';
+import { cannotReadError } from '../core/file-errors.js';
+import { usageError } from '../errors.js';
 import type { CommandIO } from './io.js';
 
 /** One id per line; blank lines and `#` comments are skipped. */
@@ -25,10 +25,7 @@ export async function readIds(args: readonly string[], input: string | undefined
     try {
       ids.push(...idsFromText(await readFile(input, 'utf8')));
     } catch (error) {
-      throw new EzvideoError('usage', `cannot read the id list ${input}: ${fileErrorWords(error)}`, {
-        causeCode: (error as NodeJS.ErrnoException).code,
-        hint: 'Give a file of task ids, one per line, or - to read them from stdin.',
-      });
+      throw cannotReadError(`the id list ${input}`, error, 'Give a file of task ids, one per line, or - to read them from stdin.');
     }
   }
   if (fromStdin) ids.push(...idsFromText(await text(io.stdin)));

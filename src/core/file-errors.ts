@@ -36,6 +36,15 @@ export function fileErrorWords(error: unknown): string {
   return (code === undefined ? undefined : reasons[code]) ?? (error as Error).message;
 }
 
+/** A file that ezvideo was asked to read (`what`: `the API key file x`) and could not, as a usage error (exit 2). */
+export function cannotReadError(what: string, error: unknown, hint: string): EzvideoError {
+  return new EzvideoError('usage', `cannot read ${what}: ${fileErrorWords(error)}`, {
+    cause: error,
+    causeCode: (error as NodeJS.ErrnoException | null)?.code,
+    hint,
+  });
+}
+
 /** A file-system failure while writing the output, as one clear `output` error (exit 9). */
 export function toOutputError(error: unknown, path: string): EzvideoError {
   if (error instanceof EzvideoError) return error;

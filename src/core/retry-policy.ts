@@ -26,11 +26,17 @@ export const defaultRetryPolicy: RetryPolicy = {
  * enough for a resolver's hiccup, where a minute of backoff would only delay the news that the
  * name is wrong or the machine is offline.
  */
-export const hostNotFoundRetries = 3;
+const hostNotFoundRetries = 3;
 
-/** A failure to resolve the host name (ENOTFOUND, EAI_AGAIN). */
-export function isHostNotFound(error: unknown): boolean {
-  return error instanceof EzvideoError && hostNotFound(error.causeCode);
+/** Counts failures to resolve the host name (ENOTFOUND, EAI_AGAIN) in a row, for the downloads' retries and the waits' polls alike. */
+export class UnresolvedHost {
+  #inARow = 0;
+
+  /** Notes a failure; true once the host has failed to resolve more often in a row than it is retried. */
+  givesUp(error: unknown): boolean {
+    this.#inARow = error instanceof EzvideoError && hostNotFound(error.causeCode) ? this.#inARow + 1 : 0;
+    return this.#inARow > hostNotFoundRetries;
+  }
 }
 
 /** Network failures and the HTTP statuses that mean "later" are worth another attempt. */

@@ -4,7 +4,7 @@ import type { VideoTask } from '../api/video.js';
 import { EzvideoError } from '../errors.js';
 import type { WaitEvent } from './events.js';
 import { defaultPollPolicy, firstPollOffsetMs, nextPollDelayMs, type PollPolicy } from './poll-policy.js';
-import { hostNotFoundRetries, isHostNotFound, isTransientError, serverAskedDelayMs } from './retry-policy.js';
+import { isTransientError, serverAskedDelayMs, UnresolvedHost } from './retry-policy.js';
 import { realSleep, type Sleep } from './time.js';
 import { outcomeOfError, outcomeOfTask, timeoutOutcome, type WaitOutcome } from './wait-outcome.js';
 
@@ -86,7 +86,7 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
     let last: VideoTask | undefined;
     let answered = 0;
     let failures = 0;
-    let hostMisses = 0;
+    const unresolvedHost = new UnresolvedHost();
     let delayMs = firstPollOffsetMs(index, ids.length, options.intervalMs ?? policy.initialMs, policy);
     try {
       for (;;) {
@@ -97,10 +97,9 @@ export async function waitForTasks(ids: readonly string[], options: WaitOptions)
         } catch (error) {
           if (signal.aborted) throw error;
           failures += 1;
-          hostMisses = isHostNotFound(error) ? hostMisses + 1 : 0;
           // A name that never resolved is a wrong URL or no network: said in seconds. Once the
           // server has answered, a resolver's outage mid-wait is waited out like any other.
-          const unresolvable = answered === 0 && hostMisses > hostNotFoundRetries;
+          const unresolvable = unresolvedHost.givesUp(error) && answered === 0;
           if (!isTransientError(error) || unresolvable) {
             if (error instanceof EzvideoError) return finish(outcomeOfError(id, error, last));
             throw error;

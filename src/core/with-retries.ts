@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { EzvideoError } from '../errors.js';
-import { defaultRetryPolicy, hostNotFoundRetries, isHostNotFound, isTransientError, retryDelayMs, type RetryPolicy, serverAskedDelayMs } from './retry-policy.js';
+import { defaultRetryPolicy, isTransientError, retryDelayMs, type RetryPolicy, serverAskedDelayMs, UnresolvedHost } from './retry-policy.js';
 import { formatDuration } from '../units.js';
 import { realSleep, type Sleep } from './time.js';
 
@@ -41,7 +41,7 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
   const now = options.now ?? Date.now;
   const started = now();
   let backoffStep = 0;
-  let hostNotFoundInARow = 0;
+  const unresolvedHost = new UnresolvedHost();
   return pRetry(operation, {
     retries: policy.retries,
     minTimeout: 0,
@@ -51,8 +51,7 @@ export async function withRetries<T>(operation: (attempt: number) => Promise<T>,
     shouldConsumeRetry: ({ error }) => options.consumesRetry?.(error) ?? true,
     shouldRetry: async ({ error, attemptNumber }) => {
       if (options.signal?.aborted || !(options.isRetryable ?? isTransientError)(error)) return false;
-      hostNotFoundInARow = isHostNotFound(error) ? hostNotFoundInARow + 1 : 0;
-      if (hostNotFoundInARow > hostNotFoundRetries) return false;
+      if (unresolvedHost.givesUp(error)) return false;
       const asked = serverAskedDelayMs(error);
       if (asked !== undefined && asked > policy.maxRetryAfterMs) {
         throw new EzvideoError(

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
-import { fileErrorWords } from '../core/file-errors.js';
+import { cannotReadError } from '../core/file-errors.js';
 import { usageError } from '../errors.js';
 
 /** The settings that `ezvideo config` stores, by their command-line names. */
@@ -48,7 +48,7 @@ export async function readStoredSettings(directory: string): Promise<Partial<Rec
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw usageError(`cannot read the settings file ${path}: ${fileErrorWords(error)}`, 'Make it readable, or point EZVIDEO_CONFIG_DIR at another folder.');
+    throw cannotReadError(`the settings file ${path}`, error, 'Make it readable, or point EZVIDEO_CONFIG_DIR at another folder.');
   }
   let stored: unknown;
   try {
