@@ -17,6 +17,9 @@ test('formatRate and formatDuration', () => {
   assert.equal(formatDuration(400), '0.4s');
   assert.equal(formatDuration(12_400), '12s');
   assert.equal(formatDuration(185_000), '3m05s');
+  // The format is chosen by the value it prints: no `10.0s`, no `60s`.
+  assert.equal(formatDuration(9960), '10s');
+  assert.equal(formatDuration(59_600), '1m00s');
   assert.equal(formatDuration(2 * 3_600_000 + 4 * 60_000), '2h04m');
   assert.equal(formatDuration(-5), '0.0s');
 });

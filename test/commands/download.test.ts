@@ -207,6 +207,8 @@ describe('ezvideo download (in process): outputs, exit codes and messages', () =
     const refused = await download(server, ['broken_512k_c', '--dir', dir]);
     assert.equal(refused.code, 9, refused.stderr);
     assert.match(refused.stderr, /error: broken_512k_c: the server sent a complete but broken file/);
+    // A single id's failure is its error line alone: no `stopped at`, which is for interruptions.
+    assert.doesNotMatch(refused.stderr, /stopped at/);
     assert.deepEqual(filesIn(dir), []);
 
     const kept = await download(server, ['broken_512k_c', '--dir', dir, '--no-verify', '--json']);

@@ -49,6 +49,16 @@ describe('the binary and its process', () => {
     }
   });
 
+  it('--json into a reader that closes after one line: the other lines are dropped, every file lands, the exit code is the command\'s', async () => {
+    const dir = await tempDir();
+    const command = `${shellQuote(process.execPath)} ${shellQuote(binPath)} -q download vid_j1 size_2m_j2 size_8m_j3 --dir ${shellQuote(dir)} --json | head -1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`;
+    const ran = await runShell(command, env());
+    assert.match(ran.stdout, /^exit=0$/m, ran.stderr);
+    assert.deepEqual(filesIn(dir), ['size_2m_j2.mp4', 'size_8m_j3.mp4', 'vid_j1.mp4']);
+    const failing = await runShell(`${shellQuote(process.execPath)} ${shellQuote(binPath)} -q download vid_j4 nope_j5 --dir ${shellQuote(dir)} --json | head -1 > /dev/null; echo "exit=\${PIPESTATUS[0]}"`, env());
+    assert.match(failing.stdout, /^exit=4$/m, 'a failing id still fails the run');
+  });
+
   it('--json output larger than a pipe holds, to a reader that lags: every line arrives before the exit', async () => {
     const dir = await tempDir();
     const file = join(dir, 'a.mp4');
