@@ -6,7 +6,8 @@ import { VideoApiClient, type ClientOptions } from './api/client.js';
 import { downloadVideo as downloadWithClient, type DownloadOptions } from './core/download.js';
 import type { DownloadResult } from './core/download-result.js';
 
-export { VideoApiClient, defaultBaseUrl, type ClientOptions, type Variant } from './api/client.js';
+export { VideoApiClient, type ClientOptions, type Variant } from './api/client.js';
+export { defaultBaseUrl } from './api/base-url.js';
 export type { Timeouts, ProxySettings } from './api/transport.js';
 export type { VideoTask, NormalizedStatus } from './api/video.js';
 export { normalizeStatus, normalizeProgress, isTerminalStatus } from './api/status.js';

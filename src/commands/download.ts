@@ -12,7 +12,7 @@ import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-
 import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
-import { runPool } from './run-pool.js';
+import { runPool } from '../core/limiter.js';
 
 export type DownloadOutcome = IdOutcome & { result?: DownloadResult | undefined };
 

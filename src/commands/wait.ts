@@ -2,7 +2,7 @@ import type { VideoTask } from '../api/video.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
 import { waitForTasks, type WaitOutcome } from '../core/wait.js';
-import { createLimiter } from '../core/wait-limiter.js';
+import { createLimiter } from '../core/limiter.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { runPool } from '../../src/commands/run-pool.js';
+import { runPool } from '../../src/core/limiter.js';
 import { downloadVideo } from '../../src/core/download.js';
 import type { RetryPolicy } from '../../src/core/retry-policy.js';
 import type { Sleep } from '../../src/core/time.js';

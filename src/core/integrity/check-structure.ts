@@ -72,20 +72,6 @@ export async function checkFileStructure(path: string, contentType: string | und
   }
 }
 
-/**
- * The check the downloader runs before renaming a finished file into place: returns the check
- * when the file passes (or has no check), throws an `integrity` EzvideoError (exit 9) when not.
- */
-export async function assertFileStructure(path: string, contentType: string | undefined): Promise<StructureCheck> {
-  const check = await checkFileStructure(path, contentType);
-  if (!check.ok) {
-    throw new EzvideoError('integrity', `${path} is damaged: ${check.reason ?? 'structure check failed'}`, {
-      hint: 'the server ended the transfer early or sent a damaged file; download it again',
-    });
-  }
-  return check;
-}
-
 /** A file that could not be opened or read: an output error (exit 9), not a verdict on it. */
 export class UnreadableFileError extends EzvideoError {
   readonly path: string;
