@@ -2,9 +2,9 @@
  * The library API: the same engines the CLI uses, for programs. Nothing here prints or reads
  * `process`; progress comes back as events through `onEvent`.
  */
-import { VideoApiClient, type ClientOptions } from './api/client.js';
-import { downloadVideo as downloadWithClient, type DownloadOptions } from './core/download.js';
-import type { DownloadResult } from './core/download-result.js';
+import { type ClientOptions, VideoApiClient } from './api/client.js';
+import { type DownloadOptions, downloadVideo as downloadWithClient } from './core/download.js';
+import type { DownloadResult } from './core/events.js';
 
 export { VideoApiClient, type ClientOptions, type Variant } from './api/client.js';
 export { defaultBaseUrl } from './api/base-url.js';
@@ -15,8 +15,7 @@ export { parseErrorBody, type ServerError } from './api/error-body.js';
 export { EzvideoError, HttpError, ExitCode, type ErrorCode } from './errors.js';
 export type { DownloadOptions, OutputTarget } from './core/download.js';
 export type { SourceKind, SourceMode } from './core/content-source.js';
-export type { DownloadResult } from './core/download-result.js';
-export type { DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
+export type { DownloadResult, DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
 export { probeContent, type ContentInfo, type RangeSupport } from './core/probe-content.js';
 export { checkFileStructure, type StructureCheck } from './core/integrity/check-structure.js';
 export { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';

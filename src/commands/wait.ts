@@ -1,13 +1,12 @@
 import type { VideoTask } from '../api/video.js';
-import type { DownloadResult } from '../core/download-result.js';
-import type { EventSink } from '../core/events.js';
-import { waitForTasks, type WaitOutcome } from '../core/wait.js';
+import type { DownloadResult, EventSink } from '../core/events.js';
 import { createLimiter } from '../core/limiter.js';
-import { EzvideoError, ExitCode, usageError } from '../errors.js';
+import { waitForTasks, type WaitOutcome } from '../core/wait.js';
+import { ExitCode, EzvideoError, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
-import { checkDownloadFlags, type DownloadOutcome } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
+import { checkDownloadFlags, type DownloadOutcome } from './download.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
 

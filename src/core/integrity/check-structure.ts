@@ -1,11 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import { EzvideoError } from '../../errors.js';
-import { fileErrorWords } from '../file-errors.js';
-import { formatFromContentType, sniffFormat, type CheckableFormat } from './detect-format.js';
+import { fileErrorWords } from '../download-errors.js';
+import { type CheckableFormat, formatFromContentType, sniffFormat } from './detect-format.js';
 import { checkIsoBmff } from './iso-bmff.js';
 import { checkJpeg } from './jpeg.js';
-import { PositionalReader } from './positional-reader.js';
-import type { Verdict } from './positional-reader.js';
+import { PositionalReader, type Verdict } from './positional-reader.js';
 import { checkWebp } from './webp.js';
 
 /**
