@@ -242,7 +242,7 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
 const echoWindowMs = 1000;
 
 /** Signal 0 tests for existence; EPERM means it exists but belongs to someone else. */
-function isProcessAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
