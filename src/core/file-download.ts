@@ -166,7 +166,7 @@ export class FileDownload {
       const probing = offset === 0 && this.#connections > 1;
       const response = await this.#request();
       const verdict = decideResume(
-        { offset, probing, recorded: state, otherSource: state !== undefined && state.url !== this.#source.identity },
+        { offset, probing, recorded: state, proveSameFile: state !== undefined && state.url !== this.#source.identity },
         response,
       );
       switch (verdict.action) {

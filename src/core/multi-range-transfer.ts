@@ -4,7 +4,7 @@ import { writeBodyAt } from './body-pump.js';
 import type { ContentSource } from './content-source.js';
 import { toOutputError, TruncatedTransferError } from './download-errors.js';
 import { doneBytes, type RangesState, writeRangesState } from './part-state.js';
-import { decideResume } from './resume-decision.js';
+import { decideResume, refusalReason } from './resume-decision.js';
 
 export interface RangeTransferSettings {
   source: ContentSource;
@@ -46,20 +46,10 @@ const saveEveryMs = 1000;
  */
 function mismatch(response: HttpResponse, from: number, last: number, state: RangesState): string | undefined {
   const verdict = decideResume(
-    { offset: from, end: last + 1, probing: false, recorded: { etag: state.etag, totalBytes: state.totalBytes }, otherSource: false },
+    { offset: from, end: last + 1, probing: false, recorded: { etag: state.etag, totalBytes: state.totalBytes }, proveSameFile: true },
     { status: response.status, headers: response.headers },
   );
-  switch (verdict.action) {
-    case 'append':
-      return undefined;
-    case 'whole':
-      return `the server answered ${response.status} with the whole file`;
-    case 'restart':
-    case 'refuse':
-      return verdict.reason;
-    default:
-      return `the server answered ${response.status}`;
-  }
+  return verdict.action === 'append' ? undefined : refusalReason(verdict);
 }
 
 /**

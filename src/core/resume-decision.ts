@@ -9,10 +9,11 @@ export interface ResumeAsk {
   /** The recorded file the bytes on disk belong to. */
   recorded: { etag: string | undefined; totalBytes: number | undefined } | undefined;
   /**
-   * The bytes on disk came from another source (the gateway, a direct link): only an answer with
-   * the same strong ETag proves it serves the same file.
+   * Only an answer with the same strong ETag proves that it serves the same file: the bytes on
+   * disk came from another source (the gateway, a direct link), or the answer is one range of a
+   * split download, whose ranges are joined into one file on nothing but that ETag's word.
    */
-  otherSource: boolean;
+  proveSameFile: boolean;
   /**
    * One range of a split download was asked for (`Range: bytes=<offset>-<end - 1>`): only an
    * answer that ends there too is that range.
@@ -70,7 +71,7 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   const changed = etag !== undefined && recordedEtag !== undefined && etag !== recordedEtag;
   if (status === 206) {
     if (!resuming) return { action: 'refuse', reason: 'the server sent a partial answer (206) to a request for the whole file' };
-    const provenSame = !ask.otherSource || (etag !== undefined && etag === recordedEtag && !etag.startsWith('W/'));
+    const provenSame = !ask.proveSameFile || (etag !== undefined && etag === recordedEtag && !etag.startsWith('W/'));
     const fits =
       range?.satisfied === true &&
       range.start === ask.offset &&
@@ -80,7 +81,7 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
       provenSame;
     if (!fits) {
       const why = !provenSame
-        ? 'the new source sent no matching strong ETag'
+        ? 'the server sent no matching strong ETag'
         : changed
           ? 'the content changed on the server (another ETag)'
           : `the server answered with another range than the one asked for (${headers['content-range'] ?? 'no Content-Range'})`;
@@ -91,4 +92,19 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   }
   const restart = !resuming ? undefined : changed ? 'the content changed on the server' : 'the server ignored the range request';
   return { action: 'whole', total: parseContentLength(headers['content-length']), rangesProven: false, restart, rangeIgnored: resuming && !changed };
+}
+
+/** Why an answer does not continue the bytes on disk, in words: for a verdict other than `append`. */
+export function refusalReason(verdict: Exclude<ResumeVerdict, { action: 'append' }>): string {
+  switch (verdict.action) {
+    case 'whole':
+      return verdict.restart ?? 'the server answered with the whole file';
+    case 'restart':
+    case 'refuse':
+      return verdict.reason;
+    case 'done':
+      return 'the server says the file is already complete';
+    case 'ask-plainly':
+      return 'the answer proves nothing about ranges';
+  }
 }

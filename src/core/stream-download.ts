@@ -10,7 +10,7 @@ import { toOutputError, TruncatedTransferError } from './download-errors.js';
 import { type AttemptResult, type EventSink, throttleProgress } from './events.js';
 import { mediaType } from './file-name.js';
 import { ifRangeValidator } from './part-state.js';
-import { decideResume } from './resume-decision.js';
+import { decideResume, refusalReason } from './resume-decision.js';
 import { drained, flushed } from './writable-waits.js';
 
 export interface StreamDownloadSettings {
@@ -91,15 +91,14 @@ export class StreamDownload {
       // A weak ETag cannot go in If-Range, so a server may answer a 206 of a file that changed
       // meanwhile; the resume decision compares its ETag (weak or strong) with the first one.
       const verdict = decideResume(
-        { offset: this.#offset, probing: false, recorded: { etag: this.#etag, totalBytes: this.#total }, otherSource: false },
+        { offset: this.#offset, probing: false, recorded: { etag: this.#etag, totalBytes: this.#total }, proveSameFile: false },
         response,
       );
       if (verdict.action !== 'append') {
         discardBody(response);
-        const why = verdict.action === 'whole' ? verdict.restart : 'reason' in verdict ? verdict.reason : 'no usable Range support';
         // 'server', not 'network': not retried, since another request cannot continue either;
         // it would only fetch the whole file again for nothing.
-        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${why})`, {
+        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${refusalReason(verdict)})`, {
           hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
         });
       }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -186,3 +187,32 @@ for (const profile of allProfiles) {
     });
   });
 }
+
+describe('downloadVideo: the bytes counted are the bytes on disk', () => {
+  let server: MockServer;
+  let dir: string;
+  before(async () => {
+    server = await startMockServer({ profile: 'ideal', key: testKey, seed: 11 });
+    dir = await tempDir();
+  });
+  after(async () => {
+    await server.close();
+  });
+
+  it('a part file that grew behind the download (another writer) is not landed: exit 9, nothing at the final path', async () => {
+    const id = 'size_1m_grown';
+    const path = join(dir, `${id}.mp4`);
+    server.setFaults(id, { throttle: 1024 * KiB });
+    let grown = false;
+    const onEvent: DownloadOptions['onEvent'] = (event) => {
+      if (grown || event.type !== 'download-progress' || event.bytes < 256 * KiB) return;
+      grown = true;
+      appendFileSync(sidecars(path).part, Buffer.alloc(2048 * KiB));
+    };
+    const error = await failure(downloadVideo(id, { client: clientFor(server), output: { kind: 'file', path, renameByType: false }, retry: fastRetry, onEvent }));
+    assert.ok(grown, 'the part file was written to from outside');
+    assert.equal(error.exitCode, ExitCode.output);
+    assert.match(error.message, /^size_1m_grown: .*\.part holds \d+ bytes where 1048576 were written$/);
+    assert.equal(await exists(path), false);
+  });
+});

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { VideoApiClient } from '../../src/api/client.js';
 import { type DownloadOptions, downloadVideo } from '../../src/core/download.js';
 import { rangesStatePath, readRangesState } from '../../src/core/part-state.js';
 import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
@@ -93,7 +97,7 @@ describe('downloadVideo with several connections', () => {
     });
     await assertLandedClean(id, result.sha256);
     const warnings = log.ofType('download-warning').map((event) => event.message);
-    assert.ok(warnings.some((message) => /the server answered 200 with the whole file; going on over one connection/.test(message)), warnings.join('\n'));
+    assert.ok(warnings.some((message) => /the server ignored the range request; going on over one connection/.test(message)), warnings.join('\n'));
     const last = contentRequests(server, id).at(-1);
     assert.equal(last?.status, 200, 'the single connection took the whole file');
   });
@@ -143,6 +147,17 @@ describe('downloadVideo with several connections', () => {
     assert.deepEqual(last && [last.range, last.status], [`bytes=${contiguous}-`, 206]);
   });
 
+  it('a file that changes between the proof and the other ranges: no range of another version is kept, back to one connection, identical', async () => {
+    const id = 'size_4m_changes';
+    server.setFaults(id, { etagChanges: true });
+    const log = eventLog();
+    const result = await download(id, { onEvent: log.sink });
+    await assertLandedClean(id, result.sha256);
+    const warnings = log.ofType('download-warning').map((event) => event.message);
+    // The simulator honours If-Range, so a range of a file that changed comes as a 200 of the new one.
+    assert.ok(warnings.some((message) => /asked for bytes \d+-\d+, the content changed on the server; going on over one connection/.test(message)), warnings.join('\n'));
+  });
+
   it('a server that ignores ranges from the start gets one plain connection', async () => {
     const id = 'size_4m_ignored';
     server.setFaults(id, { ignoreRange: true });
@@ -150,4 +165,73 @@ describe('downloadVideo with several connections', () => {
     await assertLandedClean(id, result.sha256);
     assert.deepEqual(contentRequests(server, id).map((request) => [request.range, request.status]), [['bytes=0-', 200]]);
   });
+});
+
+/**
+ * A server whose bounded range answers are wrong in one way each, while its proof (`bytes=0-`)
+ * and open-ended ranges are right: a split download must take none of those answers into the
+ * file, go back to one connection, and land the right file.
+ */
+describe('downloadVideo with several connections: range answers that are not the range asked for', () => {
+  const file = Buffer.alloc(4 * MiB);
+  for (let index = 0; index < file.length; index += 4) file.writeUInt32BE(index * 2_654_435_761 >>> 0, index);
+  const etag = '"raw-1"';
+  type Lie = 'no ETag' | 'another ETag' | 'shifted' | 'past the end asked' | 'another total' | 'a 200';
+  let lie: Lie = 'no ETag';
+  let server: Server;
+  let baseUrl: string;
+  let dir: string;
+  before(async () => {
+    dir = await tempDir();
+    server = createServer((request, response) => {
+      const match = /^bytes=(\d+)-(\d*)$/.exec(request.headers.range ?? '');
+      const from = Number(match?.[1] ?? 0);
+      const bounded = match?.[2] !== undefined && match[2] !== '';
+      let last = bounded ? Number(match?.[2]) : file.length - 1;
+      // A type without a structure check: the bytes here are a pattern, not a video.
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream', etag };
+      if (match === null || !bounded) {
+        response.writeHead(match === null ? 200 : 206, { ...headers, ...(match === null ? {} : { 'content-range': `bytes ${from}-${last}/${file.length}` }) });
+        response.end(file.subarray(from, last + 1));
+        return;
+      }
+      if (lie === 'a 200') {
+        response.writeHead(200, headers);
+        response.end(file);
+        return;
+      }
+      let start = from;
+      let total = file.length;
+      if (lie === 'no ETag') delete headers['etag'];
+      if (lie === 'another ETag') headers['etag'] = '"raw-2"';
+      if (lie === 'shifted') start = from - 1;
+      if (lie === 'past the end asked') last = Math.min(file.length - 1, last + 1);
+      if (lie === 'another total') total = file.length + 1;
+      response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${last}/${total}` });
+      response.end(file.subarray(start, last + 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  for (const each of ['no ETag', 'another ETag', 'shifted', 'past the end asked', 'another total', 'a 200'] as const) {
+    it(`${each}: refused, one connection from the bytes in order, the served file`, async () => {
+      lie = each;
+      const path = join(dir, `raw-${each.replaceAll(' ', '-')}.mp4`);
+      const client = new VideoApiClient({ apiKey: testKey, baseUrl });
+      const log = eventLog();
+      try {
+        const result = await downloadVideo('vid_raw', { client, output: { kind: 'file', path, renameByType: false }, retry: fastRetry, connections: 4, source: 'gateway', onEvent: log.sink });
+        assert.equal(result.bytes, file.length);
+      } finally {
+        await client.close();
+      }
+      assert.ok((await readFile(path)).equals(file), 'the served bytes, none of a wrong answer');
+      const warnings = log.ofType('download-warning').map((event) => event.message);
+      assert.ok(warnings.some((message) => /asked for bytes \d+-\d+, .*; going on over one connection$/.test(message)), warnings.join('\n'));
+    });
+  }
 });
