@@ -1,8 +1,8 @@
 import type { VideoTask } from '../api/video.js';
 import type { DownloadResult } from '../core/download-result.js';
 import type { EventSink } from '../core/events.js';
-import { waitForTasks, type WaitOutcome } from '../core/wait.js';
-import { createLimiter } from '../core/wait-limiter.js';
+import type { WaitOutcome } from '../core/wait.js';
+import { waitThenDownload } from '../core/wait-then-download.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
@@ -103,42 +103,18 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
 
   try {
     const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
-    const limit = createLimiter(flags.concurrency);
-    const downloads: Array<Promise<void>> = [];
-    let downloadFailure: { error: unknown } | undefined;
-    const onOutcome = (wait: WaitOutcome): void => {
-      if (download === undefined || wait.exitCode !== ExitCode.success) {
-        end(fromWait(wait));
-        return;
-      }
-      // The failure (a bug, or an interruption) is caught here, as it happens, and rethrown once
-      // the wait is over: a rejection left without a handler until then would be reported by Node
-      // itself, past the CLI's error printing and redaction.
-      downloads.push(
-        limit(() => download(wait.id, wait.task))
-          .then((outcome) => end({ ...outcome, wait, download: outcome }))
-          .catch((error: unknown) => {
-            downloadFailure ??= { error };
-          }),
-      );
-    };
-
-    const waited = waitForTasks(ids, {
+    await waitThenDownload(ids, {
       client,
       signal: io.signal,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
       onEvent: reporter.event,
-      onOutcome,
-    }).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    const waitFailure = await waited;
-    // Downloads already running finish (or, when interrupted, stop at a resumable point) first.
-    await Promise.all(downloads);
-    if (waitFailure !== undefined) throw flags.thenDownload ? waitFailure.error : asWaitInterruption(waitFailure.error);
-    if (downloadFailure !== undefined) throw downloadFailure.error;
+      download,
+      concurrency: flags.concurrency,
+      onEnd: (wait, outcome) => end(outcome === undefined ? fromWait(wait) : { ...outcome, wait, download: outcome }),
+    }).catch((error: unknown) => {
+      throw flags.thenDownload ? error : asWaitInterruption(error);
+    });
   } finally {
     reporter.close();
   }
