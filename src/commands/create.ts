@@ -137,8 +137,8 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
     if (event.type === 'create-retry') return say(createRetryLine(chalk, name, event));
     // A single job's failure is said once, by the closing error line.
     if (event.type === 'create-failed') return batch ? say(createFailedLine(chalk, name, event)) : undefined;
-    // A single create's id goes to stdout the moment it exists, before any wait.
-    if (!batch && !options.json) io.stdout.write(`${event.taskId}\n`);
+    // A single create's id goes to stdout the moment it exists, before any wait (unless stdout carries the file).
+    if (!batch && !options.json && flags.output !== '-') io.stdout.write(`${event.taskId}\n`);
     if (!options.quiet) say(createDoneLine(chalk, name, event));
   };
   const onJobEnd = (end: JobOutcome<DownloadOutcome>): void => {
