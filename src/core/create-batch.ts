@@ -122,7 +122,7 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
   const record = (key: string): JobRecord | undefined => journal?.record(key);
 
   const submit: number[] = [];
-  const toFollow = new Map<string, { index: number; reused: boolean; task: VideoTask | undefined }>();
+  const toFollow = new Map<string, { index: number; reused: boolean }>();
   for (const [index, job] of jobs.entries()) {
     const known = record(keys[index] as string);
     const state = known?.state ?? 'new';
@@ -131,7 +131,7 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
       end(index, { ...base, taskId: known.taskId, reused: true, outcome: 'downloaded', exitCode: ExitCode.success, landed: known.download });
     } else if (known?.taskId !== undefined && (state === 'created' || state === 'completed' || state === 'downloaded')) {
       emit({ type: 'create-done', line: job.line, taskId: known.taskId, reused: true });
-      if (follow) toFollow.set(known.taskId, { index, reused: true, task: undefined });
+      if (follow) toFollow.set(known.taskId, { index, reused: true });
       else end(index, { ...base, taskId: known.taskId, reused: true, outcome: state === 'created' ? 'created' : 'completed', exitCode: ExitCode.success });
     } else if (known !== undefined && ((state === 'failed' && !options.retryFailed) || (state === 'uncertain' && !options.retryUncertain))) {
       const error = journaledFailure(known, job.line);
@@ -155,7 +155,7 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
         if (attempt.kind === 'created') {
           await journal?.append(key, job.line, { step: 'created', taskId: attempt.task.id });
           emit({ type: 'create-done', line: job.line, taskId: attempt.task.id, reused: false });
-          if (follow) toFollow.set(attempt.task.id, { index, reused: false, task: attempt.task });
+          if (follow) toFollow.set(attempt.task.id, { index, reused: false });
           else end(index, { ...base, taskId: attempt.task.id, reused: false, outcome: 'created', exitCode: ExitCode.success, task: attempt.task });
           return;
         }
@@ -201,7 +201,7 @@ async function createOne<D extends JobDownload>(job: CreateJob, key: string, res
 async function followTasks<D extends JobDownload>(
   jobs: readonly CreateJob[],
   keys: readonly string[],
-  toFollow: Map<string, { index: number; reused: boolean; task: VideoTask | undefined }>,
+  toFollow: Map<string, { index: number; reused: boolean }>,
   options: CreateBatchOptions<D>,
   end: (index: number, outcome: Omit<JobOutcome<D>, 'job' | 'key'>) => void,
 ): Promise<void> {
