@@ -71,9 +71,9 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
     description:
       'the artifact proxy\'s coded error on /content: upstream_auth_failed, gone, result_expired, upstream_busy, upstream_timeout, upstream_error or request_rejected',
   },
-  { flags: '--create-timeout [k]', description: 'make the task, then never answer the create (the first k creates; the client cannot know)' },
-  { flags: '--create-reset [k]', description: 'reset the connection of a create before reading its body (no task; the first k creates)' },
-  { flags: '--fail-generation [k]', description: 'tasks made by the first k creates (default: all) fail their generation' },
+  { flags: '--create-timeout [k]', description: 'make the task, then never answer the create (k: only the first k creates received)' },
+  { flags: '--create-reset [k]', description: 'reset the connection of a create before reading its body: no task (k: only the first k creates received)' },
+  { flags: '--fail-generation [k]', description: 'the tasks that creates make fail their generation (k: only the first k creates received)' },
   { flags: '--create-latency <duration>', description: 'answer each create this long after making its task' },
   { flags: '--honour-idempotency-key', description: 'answer a repeated Idempotency-Key with the task its first create made' },
 ];
