@@ -47,6 +47,11 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.equal(record?.files[0]?.contentType, 'image/png', 'the type comes from the bytes, not the name');
     assert.ok(record?.files[0]?.bytes.equals(png));
     assert.match(String(server.requests.at(-1)?.headers['idempotency-key']), /^ezvideo-[0-9a-f]{32}-[0-9a-f]{16}$/);
+
+    const fromStdin = await runCli(['create', '--prompt-file', '-'], { env: env(), stdin: '  a dog on a beach\n' });
+    assert.equal(fromStdin.code, 0, fromStdin.stderr);
+    assert.equal(server.creations.at(-1)?.encoding, 'json');
+    assert.deepEqual(server.creations.at(-1)?.fields, { prompt: 'a dog on a beach' });
   });
 
   it('--remix posts to the remix route of that task; --json prints the task object', async () => {
@@ -79,6 +84,7 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.equal(server.creations.find((record) => record.taskId === lines.find((line) => line['line'] === 4)?.['taskId'])?.fields['seconds'], '8');
     assert.ok(server.creations.slice(-2).every((record) => record.fields['model'] === 'sora-2-pro'), 'the flag is the default of every line');
     assert.match(run.stderr, /^create: 2 jobs: 2 created, 0 reused from the journal, 2 completed, 0 failed, 0 uncertain, 2 downloaded$/m);
+    assert.doesNotMatch(await readFile(`${manifest}.journal`, 'utf8'), new RegExp(testKey), 'the key is not in the journal');
     const steps = await journalSteps(`${manifest}.journal`);
     for (const line of [1, 4]) {
       assert.deepEqual(steps.filter((step) => step.startsWith(`${line}:`)), [`${line}:submitting`, `${line}:created`, `${line}:completed`, `${line}:downloaded`]);
