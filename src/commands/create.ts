@@ -9,7 +9,7 @@ import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/file-errors.js';
 import { Journal } from '../core/journal.js';
 import { makeOutputDir } from '../core/output-dir.js';
-import { ExitCode, usageError } from '../errors.js';
+import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } from '../ui/create-text.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
@@ -176,6 +176,8 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       onCreateEvent,
       onJobEnd,
     });
+  } catch (error) {
+    throw asCreateInterruption(error, journal !== undefined);
   } finally {
     reporter.close();
     await journal?.close();
@@ -187,6 +189,15 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   );
   if (failure !== undefined) throw failure;
   return ExitCode.success;
+}
+
+/** What a re-run after Ctrl-C does: goes on from the journal, where a create cut off mid-flight is uncertain. */
+function asCreateInterruption(error: unknown, journaled: boolean): unknown {
+  if (!(error instanceof EzvideoError) || error.code !== 'interrupted') return error;
+  const hint = journaled
+    ? 'Run the same command again: it goes on from the journal, with the tasks made and the downloads kept; a create cut off in flight is reported uncertain (--retry-uncertain sends it again).'
+    : 'A create that was in flight may have made a task: check before creating it again.';
+  return new EzvideoError('interrupted', error.message, { exitCode: error.exitCode, hint });
 }
 
 function countsOf(outcomes: ReadonlyArray<JobOutcome<DownloadOutcome>>) {

@@ -195,6 +195,28 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     }
   });
 
+  it('Ctrl-C while creates are in flight: exit 130, and the re-run reports those creates uncertain instead of sending them again', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'jobs.jsonl');
+    await writeFile(manifest, manifestOf([{ prompt: 'slow 1' }, { prompt: 'slow 2' }]));
+    server.setFaults('*', { createLatencyMs: 3_000 });
+    const before = server.creations.length;
+    const running = spawnCli(['create', '--input', manifest], { env: env() });
+    try {
+      assert.ok(await waitUntil(() => server.creations.length === before + 2, 10_000), running.stderr());
+      running.child.kill('SIGINT');
+      const ended = await running.done;
+      assert.equal(ended.code, 130, ended.stderr);
+      assert.match(ended.stderr, /^error: interrupted by SIGINT\nhint: Run the same command again: it goes on from the journal.*--retry-uncertain/m);
+    } finally {
+      server.setFaults('*', {});
+    }
+    const again = await runCli(['create', '--input', manifest], { env: env() });
+    assert.equal(again.code, 10, again.stderr);
+    assert.match(again.stderr, /line 1: earlier run: its create was sent by a run that ended before the answer came/);
+    assert.equal(server.creations.length, before + 2, 'nothing sent again');
+  });
+
   for (const [what, line, error] of [
     ['invalid JSON', '{"prompt": "a", ', /line 2: not valid JSON/],
     ['an unknown field', '{"prompt":"a","promt":"typo"}', /line 2: unknown field "promt"/],
