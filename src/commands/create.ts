@@ -61,7 +61,8 @@ async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jo
     model: flags.model,
     seconds: flags.seconds,
     size: flags.size,
-    inputReference: flags.inputReference,
+    // A path given on the command line starts where the command runs, unlike a manifest's own.
+    inputReference: flags.inputReference === undefined ? undefined : resolve(flags.inputReference),
     params: flags.param,
     remix: flags.remix === undefined ? undefined : validateTaskId(flags.remix),
   };
@@ -74,13 +75,7 @@ async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jo
   }
   if (prompt === undefined) throw usageError('no prompt given', 'Pass --prompt <text>, --prompt-file <file>, or a manifest of jobs with --input <jobs.jsonl>.');
   // Its output is the flags' own (-o, --dir), as for `download`.
-  const job: CreateJob = { line: 1, ...defaults, prompt, inputReference: defaults.inputReference === undefined ? undefined : resolve(defaults.inputReference) };
-  return { jobs: [job], baseDir: resolve('.'), journalPath: flags.journal };
-}
-
-/** A job's name in lines and errors: its manifest line; a single create has only the one. */
-function labelOf(job: CreateJob, batch: boolean): string {
-  return batch ? `line ${job.line}` : 'create';
+  return { jobs: [{ line: 1, ...defaults, prompt }], baseDir: resolve('.'), journalPath: flags.journal };
 }
 
 /** A job's end as one outcome of a batch, named by its label. */
@@ -115,8 +110,8 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   const { io, options } = context;
   const { jobs, baseDir, journalPath } = await jobsOf(flags, context);
   const batch = flags.input !== undefined;
-  const thenDownload = flags.thenDownload;
-  checkWaitFlags({ ...flags, thenDownload }, jobs.length, options.json, 'create');
+  const { thenDownload } = flags;
+  checkWaitFlags(flags, jobs.length, options.json, 'create');
   const client = context.client();
   // The manifest's own output folders are made before anything is created: a folder that
   // cannot be made is better said before the videos are paid for.
@@ -126,8 +121,8 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   const journal = journalPath === undefined ? undefined : await Journal.open(journalPath, io.lockOwner);
   const reporter = await makeReporter(context, batch);
   const chalk = commandChalk(context);
-  const label = new Map(jobs.map((job) => [job.line, labelOf(job, batch)]));
-  const labelFor = (line: number): string => label.get(line) ?? `line ${line}`;
+  // A job's name in lines and errors: its manifest line; a single create has only the one.
+  const labelFor = (line: number): string => (batch ? `line ${line}` : 'create');
   const jsonLines = options.json && (batch || flags.wait || thenDownload);
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);
