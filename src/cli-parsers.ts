@@ -1,4 +1,7 @@
 import { InvalidArgumentError } from 'commander';
+import { defaultBaseUrl, parseBaseUrl } from './api/base-url.js';
+import { usageError } from './errors.js';
+import { parseByteSize } from './mock/byte-size.js';
 
 /**
  * Flag value parsers for commander. They throw InvalidArgumentError, which commander reports as
@@ -24,32 +27,55 @@ export function parsePositiveDuration(value: string): number {
   return ms;
 }
 
-function parseInteger(value: string, min: number, max: number): number {
-  if (!/^\s*\d+\s*$/.test(value)) throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
-  const number = Number(value);
-  if (number < min || number > max) throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
-  return number;
-}
-
-export const parseCount = (max: number) => (value: string) => parseInteger(value, 0, max);
-export const parsePositiveCount = (max: number) => (value: string) => parseInteger(value, 1, max);
-
-export function parseChoice<T extends string>(choices: readonly T[]) {
-  return (value: string): T => {
-    if ((choices as readonly string[]).includes(value)) return value as T;
-    throw new InvalidArgumentError(`Expected one of: ${choices.join(', ')}.`);
+/** A whole number from `min` to `max` (no bound above by default). */
+export const parseWholeNumber =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (value: string): number => {
+    const number = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!(number >= min && number <= max)) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `Expected a whole number of at least ${min}.` : `Expected a whole number from ${min} to ${max}.`);
+    }
+    return number;
   };
+
+export const parseCount = (max: number) => parseWholeNumber(0, max);
+export const parsePositiveCount = (max: number) => parseWholeNumber(1, max);
+
+/** `1000`, `64k`, `10m`, `1g` (binary multiples). */
+export function parseByteCount(value: string): number {
+  const bytes = parseByteSize(value);
+  if (bytes === undefined) throw new InvalidArgumentError('Expected a byte count such as 1000, 64k, 10m or 1g.');
+  return bytes;
 }
 
-export function parseHttpUrl(value: string): string {
-  let url: URL;
+/** One of `allowed`, for values commander cannot check with Option.choices (a part of a compound value). */
+export const parseOneOf =
+  <T extends string>(allowed: readonly T[]) =>
+  (value: string): T => {
+    const found = allowed.find((choice) => choice === value);
+    if (found === undefined) throw new InvalidArgumentError(`Allowed choices are ${allowed.join(', ')}.`);
+    return found;
+  };
+
+/**
+ * A value parsed after commander, by the command itself (`ezvideo mock` splits compound values
+ * such as `--fail-first 2:503:5` into parts): the parser's complaint as a usage error naming the flag.
+ */
+export function parseFlagValue<T>(flag: string, text: string, parse: (value: string) => T): T {
   try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('Expected an http(s) URL such as https://www.ezmodel.cloud');
+    return parse(text);
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    throw usageError(`${flag} "${text}" is invalid. ${error.message}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvalidArgumentError('Expected an http(s) URL such as https://www.ezmodel.cloud');
+}
+
+/** `--base-url`: checked as every base URL is (api/base-url.ts), reported by commander naming the flag. */
+export function parseHttpUrl(value: string): string {
+  try {
+    parseBaseUrl(value);
+  } catch {
+    throw new InvalidArgumentError(`Expected an http(s) URL such as ${defaultBaseUrl}.`);
   }
   return value;
 }

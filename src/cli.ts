@@ -7,7 +7,7 @@ import type { CreateFlags } from './commands/create.js';
 import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
-import { parseChoice, parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
 import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
@@ -38,7 +38,7 @@ function buildProgram(
     .option('--json', 'results as JSON lines on stdout', false)
     .option('-q, --quiet', 'no progress or info on stderr (warnings and errors still shown)', false)
     .option('--verbose', 'log requests and decisions on stderr', false)
-    .addOption(new Option('--progress <mode>', 'progress display: auto, bar, line or none').argParser(parseChoice(progressModes)).default('auto'))
+    .addOption(new Option('--progress <mode>', 'progress display').choices(progressModes).default('auto'))
     .option('--no-color', 'no colours (NO_COLOR and FORCE_COLOR are honoured too)')
     .addOption(new Option('--connect-timeout <dur>', 'connection timeout (default 15s)').argParser(parsePositiveDuration))
     .addOption(new Option('--response-timeout <dur>', 'time to wait for response headers (default 60s)').argParser(parsePositiveDuration))
@@ -116,7 +116,7 @@ function buildProgram(
     .command('head')
     .description('show what the content is (type, size, ranges, validators) without downloading it')
     .argument('<id>', 'task id')
-    .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
+    .addOption(new Option('--variant <variant>', 'which file of the task').choices(variants))
     .addOption(new Option('--retries <n>', 'retries after the first attempt, 0-100').argParser(parseCount(100)).default(8))
     .action(async (id: string, options: HeadOptions, command: Command) => {
       const { runHead } = await import('./commands/head.js');
@@ -187,7 +187,7 @@ function addDownloadOptions(command: Command): Command {
   return command
     .option('-o, --output <file>', 'output file, or - for stdout (one id only)')
     .option('--dir <dir>', 'folder for <id>.<ext> files (created if missing)')
-    .addOption(new Option('--variant <variant>', 'video, thumbnail or spritesheet').argParser(parseChoice(variants)))
+    .addOption(new Option('--variant <variant>', 'which file of the task').choices(variants))
     .option('--force', 'replace an existing output file', false)
     .option('--skip-existing', 'succeed without downloading when the output file exists', false)
     .addOption(new Option('--concurrency <n>', 'ids downloaded at once, 1-64').argParser(parsePositiveCount(64)).default(4))
@@ -197,9 +197,7 @@ function addDownloadOptions(command: Command): Command {
     .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
     .option('--sha256 <hex>', 'expected sha256 of the file (one id only)')
     .addOption(
-      new Option('--source <source>', 'auto (gateway, then the direct link if it cannot finish), gateway or direct (env EZVIDEO_SOURCE)').argParser(
-        parseChoice(sourceModes),
-      ),
+      new Option('--source <source>', 'where the bytes come from; auto: the gateway, then the direct link if it cannot finish (env EZVIDEO_SOURCE)').choices(sourceModes),
     )
     .addOption(new Option('--content-wait <dur>', 'how long /content may still say "not ready" after the task completed (default 60s)').argParser(parsePositiveDuration));
 }
@@ -279,7 +277,7 @@ export async function run(argv: readonly string[], io: CommandIO): Promise<numbe
 const echoWindowMs = 1000;
 
 /** Signal 0 tests for existence; EPERM means it exists but belongs to someone else. */
-function isProcessAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -2,16 +2,17 @@
  * The library API: the same engines the CLI uses, for programs. Nothing here prints or reads
  * `process`; progress comes back as events through `onEvent`.
  */
-import { VideoApiClient, type ClientOptions } from './api/client.js';
+import { type ClientOptions, VideoApiClient } from './api/client.js';
 import type { CreateVideoRequest } from './api/create-body.js';
 import type { VideoTask } from './api/video.js';
 import { createTask } from './core/create-task.js';
-import { downloadVideo as downloadWithClient, type DownloadOptions } from './core/download.js';
-import type { DownloadResult } from './core/download-result.js';
+import { type DownloadOptions, downloadVideo as downloadWithClient } from './core/download.js';
+import type { DownloadResult } from './core/events.js';
 import { readInputReference } from './core/input-reference.js';
 import type { RetryPolicy } from './core/retry-policy.js';
 
-export { VideoApiClient, defaultBaseUrl, type ClientOptions, type Variant } from './api/client.js';
+export { VideoApiClient, type ClientOptions, type Variant } from './api/client.js';
+export { defaultBaseUrl } from './api/base-url.js';
 export type { Timeouts, ProxySettings } from './api/transport.js';
 export type { VideoTask, NormalizedStatus } from './api/video.js';
 export { normalizeStatus, normalizeProgress, isTerminalStatus } from './api/status.js';
@@ -19,8 +20,7 @@ export { parseErrorBody, type ServerError } from './api/error-body.js';
 export { EzvideoError, HttpError, ExitCode, type ErrorCode } from './errors.js';
 export type { DownloadOptions, OutputTarget } from './core/download.js';
 export type { SourceKind, SourceMode } from './core/content-source.js';
-export type { DownloadResult } from './core/download-result.js';
-export type { DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
+export type { DownloadResult, DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
 export { probeContent, type ContentInfo, type RangeSupport } from './core/probe-content.js';
 export { checkFileStructure, type StructureCheck } from './core/integrity/check-structure.js';
 export { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';

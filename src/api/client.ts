@@ -1,3 +1,4 @@
+import { parseBaseUrl } from './base-url.js';
 import { EzvideoError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { version } from '../version.js';
@@ -10,7 +11,6 @@ import type { VideoTask } from './video.js';
 
 export type Variant = 'video' | 'thumbnail' | 'spritesheet';
 
-export const defaultBaseUrl = 'https://www.ezmodel.cloud';
 
 export interface ClientOptions {
   baseUrl: string;
@@ -56,21 +56,6 @@ async function readLimited(response: HttpResponse, limit = maxErrorBodyBytes): P
 /** Answers the download engines handle themselves: the body, 304 (validators) and 416 (ranges). */
 function isContentAnswer(status: number): boolean {
   return (status >= 200 && status <= 299) || status === 304 || status === 416;
-}
-
-function parseBaseUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    throw new EzvideoError('usage', `invalid base URL ${JSON.stringify(baseUrl)}`, {
-      hint: 'Use an http(s) URL such as https://www.ezmodel.cloud',
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new EzvideoError('usage', `invalid base URL ${JSON.stringify(baseUrl)}: only http and https are supported`);
-  }
-  return url;
 }
 
 /** The HTTP client of the /v1/videos API: one method per call ezvideo makes. */

@@ -1,4 +1,5 @@
 import { text } from 'node:stream/consumers';
+import { parseBaseUrl } from '../api/base-url.js';
 import { sourceModes } from '../core/content-source.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { configKeys, parseConfigKey } from '../settings/stored-settings.js';
@@ -14,9 +15,7 @@ function shown(key: string, value: string): string {
 function checkedValue(key: string, value: string | undefined): string {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') throw usageError(`config set ${key} needs a value`, `Give it after the key, or - to read it from stdin: \`ezvideo config set ${key} -\`.`);
-  if (key === 'base-url' && !/^https?:\/\/[^/]/i.test(trimmed)) {
-    throw usageError(`invalid base URL ${JSON.stringify(trimmed)}: only http and https are supported`, 'Give an http(s) URL such as https://www.ezmodel.cloud.');
-  }
+  if (key === 'base-url') parseBaseUrl(trimmed);
   if (key === 'source' && !(sourceModes as readonly string[]).includes(trimmed)) {
     throw usageError(`invalid source ${JSON.stringify(trimmed)}`, `Use one of: ${sourceModes.join(', ')}.`);
   }

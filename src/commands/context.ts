@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
-import { EzvideoError, usageError } from '../errors.js';
-import { cannotReadError } from '../core/file-errors.js';
-import type { ConfigStore } from '../settings/config-store.js';
 import type { SourceMode } from '../core/content-source.js';
+import { cannotReadError } from '../core/download-errors.js';
+import { EzvideoError, usageError } from '../errors.js';
+import type { ConfigStore } from '../settings/config-store.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
-import { type ConfigKey, configDirectory, readStoredSettings } from '../settings/stored-settings.js';
+import { configDirectory, type ConfigKey, readStoredSettings } from '../settings/stored-settings.js';
 import type { CommandIO } from './io.js';
 
 export type ProgressMode = 'auto' | 'bar' | 'line' | 'none';

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
 import type { CreateJob } from '../core/create-job.js';
-import { cannotReadError } from '../core/file-errors.js';
+import { cannotReadError } from '../core/download-errors.js';
 import { EzvideoError, usageError } from '../errors.js';
 import type { CommandIO } from './io.js';
 

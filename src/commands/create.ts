@@ -6,7 +6,7 @@ import type { VideoTask } from '../api/video.js';
 import { runCreateBatch, type JobOutcome } from '../core/create-batch.js';
 import type { CreateEvent } from '../core/create-events.js';
 import type { CreateJob } from '../core/create-job.js';
-import { cannotReadError } from '../core/file-errors.js';
+import { cannotReadError } from '../core/download-errors.js';
 import { Journal } from '../core/journal.js';
 import { makeOutputDir } from '../core/output-dir.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';

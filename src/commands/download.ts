@@ -2,17 +2,16 @@ import { join } from 'node:path';
 import type { Variant } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
 import { downloadVideo, type OutputTarget } from '../core/download.js';
-import type { DownloadResult } from '../core/download-result.js';
-import type { EventSink } from '../core/events.js';
+import type { DownloadResult, EventSink } from '../core/events.js';
+import { runPool } from '../core/limiter.js';
 import { makeOutputDir } from '../core/output-dir.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { ExitCode, usageError } from '../errors.js';
-import type { CommandContext } from './context.js';
 import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-outcome.js';
+import type { CommandContext } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
-import { runPool } from './run-pool.js';
 
 export type DownloadOutcome = IdOutcome & { result?: DownloadResult | undefined };
 

@@ -3,7 +3,8 @@
  * tried against every server dialect and every failure without spending money.
  */
 import { usageError } from '../errors.js';
-import { ARTIFACT_ERROR_KINDS, PROFILE_NAMES, REDIRECT_TARGETS, parseByteSize, startMockServer } from '../mock/index.js';
+import { parseByteCount, parseDuration, parseFlagValue, parseOneOf, parseWholeNumber } from '../cli-parsers.js';
+import { ARTIFACT_ERROR_KINDS, PROFILE_NAMES, REDIRECT_TARGETS, startMockServer } from '../mock/index.js';
 import type { Faults, MockServer, ProfileName, RecordedRequest } from '../mock/index.js';
 import type { CommandIO } from './io.js';
 import { DEFAULT_GENERATION_SECONDS, DEFAULT_MOCK_PORT } from './mock-flags.js';
@@ -102,10 +103,7 @@ function describe(request: RecordedRequest): string {
 }
 
 function parseProfile(value: string | undefined): ProfileName {
-  if (value === undefined) return 'ideal';
-  const found = PROFILE_NAMES.find((name) => name === value);
-  if (!found) throw usageError(`unknown profile "${value}"`, `use one of: ${PROFILE_NAMES.join(', ')}`);
-  return found;
+  return value === undefined ? 'ideal' : oneOf('--profile', value, PROFILE_NAMES);
 }
 
 function parseFaults(options: MockCommandOptions): Faults {
@@ -187,29 +185,7 @@ function withTimes(flag: string, text: string): [string, { times?: number }] {
   return [value, times === undefined ? {} : { times: integer(`${flag} k`, times, 1) }];
 }
 
-function integer(flag: string, text: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(value >= min && value <= max)) throw usageError(`${flag} "${text}" is not a whole number from ${min} to ${max}`);
-  return value;
-}
-
-const durationUnits: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/** `500ms`, `10s`, `2m`, `1h`, or a plain number of seconds (`0.5`); returns milliseconds. */
-function duration(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (!match) throw usageError(`${flag} "${text}" is not a duration`, 'e.g. 500ms, 10s, 2m, or 0.5 for seconds');
-  return Math.round(Number(match[1]) * (durationUnits[match[2] ?? 's'] ?? 1000));
-}
-
-function byteCount(flag: string, text: string): number {
-  const value = parseByteSize(text);
-  if (value === undefined) throw usageError(`${flag} "${text}" is not a byte count`, 'e.g. 1000, 64k, 10m or 1g');
-  return value;
-}
-
-function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
-  const found = allowed.find((value) => value === text);
-  if (!found) throw usageError(`${flag} "${text}" is not one of ${allowed.join(', ')}`);
-  return found;
-}
+const integer = (flag: string, text: string, min: number, max?: number): number => parseFlagValue(flag, text, parseWholeNumber(min, max));
+const duration = (flag: string, text: string): number => parseFlagValue(flag, text, parseDuration);
+const byteCount = (flag: string, text: string): number => parseFlagValue(flag, text, parseByteCount);
+const oneOf = <T extends string>(flag: string, text: string, allowed: readonly T[]): T => parseFlagValue(flag, text, parseOneOf(allowed));

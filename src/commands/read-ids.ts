@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
-import { cannotReadError } from '../core/file-errors.js';
+import { cannotReadError } from '../core/download-errors.js';
 import { usageError } from '../errors.js';
 import type { CommandIO } from './io.js';
 

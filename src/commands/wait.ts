@@ -1,13 +1,12 @@
 import type { VideoTask } from '../api/video.js';
-import type { DownloadResult } from '../core/download-result.js';
-import type { EventSink } from '../core/events.js';
+import type { DownloadResult, EventSink } from '../core/events.js';
 import type { WaitOutcome } from '../core/wait.js';
 import { waitThenDownload } from '../core/wait-then-download.js';
-import { EzvideoError, ExitCode, usageError } from '../errors.js';
+import { ExitCode, EzvideoError, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
-import { checkDownloadFlags, type DownloadOutcome } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
+import { checkDownloadFlags, type DownloadOutcome } from './download.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
 

@@ -7,15 +7,14 @@ import { EzvideoError, ExitCode } from '../errors.js';
 import type { CreateEvent } from './create-events.js';
 import { type CreateJob, jobKeys } from './create-job.js';
 import { createTask, type CreateAttempt } from './create-task.js';
-import type { DownloadResult } from './download-result.js';
-import type { EventSink } from './events.js';
+import type { DownloadResult, EventSink } from './events.js';
 import { readInputReference } from './input-reference.js';
 import type { JobRecord, Journal } from './journal.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Sleep } from './time.js';
 import type { WaitOutcome } from './wait.js';
 import { waitThenDownload } from './wait-then-download.js';
-import { createLimiter } from './wait-limiter.js';
+import { createLimiter } from './limiter.js';
 
 /** How far a job got, in this run or an earlier one. */
 export type JobOutcomeKind = 'created' | 'completed' | 'downloaded' | 'failed' | 'uncertain' | 'refused' | 'wait-failed' | 'download-failed';

@@ -3,12 +3,12 @@ import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
 import { EzvideoError, usageError } from '../errors.js';
+import { formatDuration } from '../units.js';
 import { ContentReadiness } from './content-readiness.js';
 import { gatewaySource, type SourceMode } from './content-source.js';
 import { DirectSource } from './direct-source.js';
 import { PlannedRetry } from './download-errors.js';
-import type { DownloadResult } from './download-result.js';
-import { type EventSink, sayEachWarningOnce } from './events.js';
+import { type DownloadResult, type EventSink, sayEachWarningOnce } from './events.js';
 import { FileDownload } from './file-download.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
@@ -17,7 +17,6 @@ import { SourcePlan } from './source-plan.js';
 import { StreamDownload } from './stream-download.js';
 import { TaskLookup } from './task-lookup.js';
 import type { Sleep } from './time.js';
-import { formatDuration } from '../units.js';
 import { withRetries } from './with-retries.js';
 
 export type OutputTarget =

@@ -1,19 +1,16 @@
 import type { Variant } from '../api/client.js';
-import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
+import { discardBody, type HttpResponse } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
+import { writeBodyAt } from './body-pump.js';
 import type { ContentSource } from './content-source.js';
-import { RangeIgnoredError, TruncatedTransferError, truncatedFileError } from './download-errors.js';
-import type { AttemptResult } from './download-result.js';
-import { finalPath, landPartFile, type LandingSettings } from './file-landing.js';
-import { throttleProgress } from './events.js';
+import { RangeIgnoredError, toOutputError, truncatedFileError, TruncatedTransferError } from './download-errors.js';
+import { type AttemptResult, throttleProgress } from './events.js';
+import { finalPath, type LandingSettings, landPartFile } from './file-landing.js';
 import { mediaType } from './file-name.js';
 import { type OpenRange, RangesNotHonouredError, transferRanges } from './multi-range-transfer.js';
-import { toOutputError } from './file-errors.js';
 import { PartFile } from './part-file.js';
-import { ifRangeValidator, type PartState } from './part-state.js';
-import { type RangesState, splitRanges } from './range-state.js';
-import { writeBodyAt } from './range-writer.js';
+import { ifRangeValidator, type PartState, type RangesState, splitRanges } from './part-state.js';
 import { decideResume } from './resume-decision.js';
 import { type CutAttempt, transferLimitError } from './transfer-cut.js';
 

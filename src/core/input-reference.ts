@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { UploadedFile } from '../api/create-body.js';
-import { cannotReadError } from './file-errors.js';
+import { cannotReadError } from './download-errors.js';
 import { usageError } from '../errors.js';
 
 /** The image types providers take as a reference frame, by their first bytes. */

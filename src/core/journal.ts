@@ -1,6 +1,6 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
-import { toOutputError } from './file-errors.js';
+import { toOutputError } from './download-errors.js';
 import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
 
 /** One step of one job, as a line of the journal. */

@@ -1,11 +1,10 @@
-import { discardBody, type HttpResponse } from '../api/transport.js';
 import { toNetworkError } from '../api/network-error.js';
-import { parseContentRange } from './content-range.js';
+import { discardBody, type HttpResponse } from '../api/transport.js';
+import { writeBodyAt } from './body-pump.js';
 import type { ContentSource } from './content-source.js';
-import { TruncatedTransferError } from './download-errors.js';
-import { toOutputError } from './file-errors.js';
-import { type RangesState, doneBytes, writeRangesState } from './range-state.js';
-import { writeBodyAt } from './range-writer.js';
+import { toOutputError, TruncatedTransferError } from './download-errors.js';
+import { doneBytes, type RangesState, writeRangesState } from './part-state.js';
+import { decideResume } from './resume-decision.js';
 
 export interface RangeTransferSettings {
   source: ContentSource;
@@ -41,16 +40,26 @@ export class RangesNotHonouredError extends Error {
 /** The side state is rewritten at most this often while bytes arrive (and always at the end). */
 const saveEveryMs = 1000;
 
-/** Why an answer to `Range: bytes=from-last` is not that range of this file, or undefined if it is. */
+/**
+ * Why an answer to `Range: bytes=from-last` is not that range of this file, or undefined if it
+ * is: the one resume rule (resume-decision.ts), with the range's end and the recorded ETag.
+ */
 function mismatch(response: HttpResponse, from: number, last: number, state: RangesState): string | undefined {
-  const headers = response.headers;
-  if (response.status !== 206) return `answered ${response.status}${response.status === 200 ? ' with the whole file' : ''}`;
-  const range = parseContentRange(headers['content-range']);
-  if (range?.satisfied !== true || range.start !== from || range.end !== last || range.total !== state.totalBytes) {
-    return `sent ${headers['content-range'] ?? 'no Content-Range'}`;
+  const verdict = decideResume(
+    { offset: from, end: last + 1, probing: false, recorded: { etag: state.etag, totalBytes: state.totalBytes }, otherSource: false },
+    { status: response.status, headers: response.headers },
+  );
+  switch (verdict.action) {
+    case 'append':
+      return undefined;
+    case 'whole':
+      return `the server answered ${response.status} with the whole file`;
+    case 'restart':
+    case 'refuse':
+      return verdict.reason;
+    default:
+      return `the server answered ${response.status}`;
   }
-  if (headers['etag'] !== undefined && headers['etag'] !== state.etag) return 'sent another ETag (the content changed)';
-  return undefined;
 }
 
 /**
@@ -100,7 +109,7 @@ export async function transferRanges(state: RangesState, first: OpenRange | unde
       const problem = mismatch(response, from, range.end - 1, state);
       if (problem !== undefined) {
         discardBody(response);
-        throw new RangesNotHonouredError(`${settings.id}: asked for bytes ${from}-${range.end - 1}, the server ${problem}`);
+        throw new RangesNotHonouredError(`${settings.id}: asked for bytes ${from}-${range.end - 1}, ${problem}`);
       }
     }
     try {

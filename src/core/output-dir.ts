@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { EzvideoError } from '../errors.js';
-import { toOutputError } from './file-errors.js';
+import { toOutputError } from './download-errors.js';
 
 /**
  * Creates the `--dir` folder and its parents. Node's recursive mkdir reports ENOENT ("the

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { link, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { link, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
-import { toOutputError } from './file-errors.js';
+import { toOutputError } from './download-errors.js';
 
 /** Who we are, for the lock file; injected because `src/core` never reads `process` itself. */
 export interface LockOwner {

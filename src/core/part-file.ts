@@ -1,11 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
 import { BackgroundFlush } from './background-flush.js';
-import { toOutputError } from './file-errors.js';
 import type { SourceKind } from './content-source.js';
-import { type PartState, readPartState, removePartState, writePartState } from './part-state.js';
-import { clampToFile, contiguousBytes, doneBytes, type RangesState, rangesStatePath, readRangesState, removeRangesState } from './range-state.js';
+import { toOutputError } from './download-errors.js';
+import { clampToFile, contiguousBytes, doneBytes, type PartState, type RangesState, rangesStatePath, readPartState, readRangesState, removePartState, removeRangesState, writePartState } from './part-state.js';
 
 /** What is left of `buffers` once their first `written` bytes are on disk. */
 function unwritten(buffers: Buffer[], written: number): Buffer[] {

@@ -13,6 +13,11 @@ export interface ResumeAsk {
    * the same strong ETag proves it serves the same file.
    */
   otherSource: boolean;
+  /**
+   * One range of a split download was asked for (`Range: bytes=<offset>-<end - 1>`): only an
+   * answer that ends there too is that range.
+   */
+  end?: number | undefined;
 }
 
 export interface ResumeAnswer {
@@ -66,9 +71,19 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   if (status === 206) {
     if (!resuming) return { action: 'refuse', reason: 'the server sent a partial answer (206) to a request for the whole file' };
     const provenSame = !ask.otherSource || (etag !== undefined && etag === recordedEtag && !etag.startsWith('W/'));
-    const fits = range?.satisfied === true && range.start === ask.offset && (total === undefined || range.total === total) && !changed && provenSame;
+    const fits =
+      range?.satisfied === true &&
+      range.start === ask.offset &&
+      (ask.end === undefined || range.end === ask.end - 1) &&
+      (total === undefined || range.total === total) &&
+      !changed &&
+      provenSame;
     if (!fits) {
-      const why = !provenSame ? 'the new source sent no matching strong ETag' : `the server answered with another range than the one asked for (${headers['content-range'] ?? 'no Content-Range'})`;
+      const why = !provenSame
+        ? 'the new source sent no matching strong ETag'
+        : changed
+          ? 'the content changed on the server (another ETag)'
+          : `the server answered with another range than the one asked for (${headers['content-range'] ?? 'no Content-Range'})`;
       return { action: 'restart', reason: why };
     }
     const size = total ?? range.total;

@@ -1,7 +1,7 @@
 import type { VideoTask } from '../api/video.js';
 import { ExitCode } from '../errors.js';
 import { waitForTasks, type WaitOptions, type WaitOutcome } from './wait.js';
-import { createLimiter } from './wait-limiter.js';
+import { createLimiter } from './limiter.js';
 
 export interface WaitThenDownloadOptions<D> extends Omit<WaitOptions, 'onOutcome'> {
   /**

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import { EzvideoError } from '../errors.js';
 import { defaultRetryPolicy, isTransientError, retryDelayMs, type RetryPolicy, serverAskedDelayMs, UnresolvedHost } from './retry-policy.js';
 import { formatDuration } from '../units.js';
@@ -32,40 +31,40 @@ export interface RetryOptions {
 
 /**
  * Runs `operation` until it succeeds, fails with a non-transient error, or the budget is spent.
- * p-retry counts attempts; the wait itself is ours (retryDelayMs, honouring Retry-After) and
- * happens inside `shouldRetry`, so it only happens when another attempt really follows.
+ * A plain loop rather than p-retry: every wait must honour the server's Retry-After, restart
+ * the backoff after an attempt that made progress, and go through the injected `sleep` (the
+ * tests and the fault matrix record each wait instead of sitting through it), and p-retry's own
+ * timing can do none of that; what was left of it was an attempt counter.
  */
 export async function withRetries<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
   const policy = options.policy ?? defaultRetryPolicy;
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const started = now();
+  let retriesLeft = policy.retries;
   let backoffStep = 0;
   const unresolvedHost = new UnresolvedHost();
-  return pRetry(operation, {
-    retries: policy.retries,
-    minTimeout: 0,
-    maxTimeout: 0,
-    factor: 1,
-    signal: options.signal,
-    shouldConsumeRetry: ({ error }) => options.consumesRetry?.(error) ?? true,
-    shouldRetry: async ({ error, attemptNumber }) => {
-      if (options.signal?.aborted || !(options.isRetryable ?? isTransientError)(error)) return false;
-      if (unresolvedHost.givesUp(error)) return false;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (options.signal?.aborted || !(options.isRetryable ?? isTransientError)(error)) throw error;
+      if (retriesLeft === 0 || unresolvedHost.givesUp(error)) throw error;
       const asked = serverAskedDelayMs(error);
       if (asked !== undefined && asked > policy.maxRetryAfterMs) {
         throw new EzvideoError(
           'server',
-          `${error.message}; the server asks to retry after ${formatDuration(asked)}, more than the ${formatDuration(policy.maxRetryAfterMs)} ezvideo waits`,
+          `${(error as Error).message}; the server asks to retry after ${formatDuration(asked)}, more than the ${formatDuration(policy.maxRetryAfterMs)} ezvideo waits`,
           { cause: error, hint: 'Try again later.' },
         );
       }
-      backoffStep = options.consumesRetry?.(error) === false ? 1 : backoffStep + 1;
+      const consumesRetry = options.consumesRetry?.(error) ?? true;
+      if (consumesRetry) retriesLeft -= 1;
+      backoffStep = consumesRetry ? backoffStep + 1 : 1;
       const delayMs = retryDelayMs(backoffStep, policy, asked, options.random);
-      if (options.maxTimeMs !== undefined && now() + delayMs - started > options.maxTimeMs) return false;
-      options.onRetry?.({ failedAttempt: attemptNumber, delayMs, error });
+      if (options.maxTimeMs !== undefined && now() + delayMs - started > options.maxTimeMs) throw error;
+      options.onRetry?.({ failedAttempt: attempt, delayMs, error });
       await sleep(delayMs, options.signal);
-      return true;
-    },
-  });
+    }
+  }
 }

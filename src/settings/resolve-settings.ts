@@ -1,4 +1,4 @@
-import { defaultBaseUrl } from '../api/client.js';
+import { defaultBaseUrl } from '../api/base-url.js';
 import { type SourceMode, sourceModes } from '../core/content-source.js';
 import { EzvideoError, usageError } from '../errors.js';
 import type { ConfigKey } from './stored-settings.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
-import { cannotReadError } from '../core/file-errors.js';
+import { cannotReadError } from '../core/download-errors.js';
 import { usageError } from '../errors.js';
 
 /** The settings that `ezvideo config` stores, by their command-line names. */

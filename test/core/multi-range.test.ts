@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { downloadVideo, type DownloadOptions } from '../../src/core/download.js';
-import { readRangesState, rangesStatePath } from '../../src/core/range-state.js';
-import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { type DownloadOptions, downloadVideo } from '../../src/core/download.js';
+import { rangesStatePath, readRangesState } from '../../src/core/part-state.js';
 import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
-import {
-  clientFor,
-  contentRequests,
-  eventLog,
-  exists,
-  fastRetry,
-  fileSha256,
-  rangeStart,
-  removeTempDirs,
-  servedSha256,
-  sidecars,
-  tempDir,
-  testKey,
-  waitUntil,
-} from '../helpers/download-sim.js';
+import { type MockServer, startMockServer } from '../../src/mock/index.js';
+import { clientFor, contentRequests, eventLog, exists, fastRetry, fileSha256, rangeStart, removeTempDirs, servedSha256, sidecars, tempDir, testKey, waitUntil } from '../helpers/download-sim.js';
 
 const MiB = 1024 * 1024;
 /** A multiple of the simulator's 64 KiB throttle piece, where its reset is always delivered. */

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { acquireOutputLock, type LockOwner } from '../../src/core/output-lock.js';
 
 /** A pid no process has: the holder of the stale lock. */
 const deadPid = 2 ** 22 + 1;
+const execFileAsync = promisify(execFile);
 const ownerWith = (pid: number): LockOwner => ({ pid, isAlive: (candidate) => candidate !== deadPid });
 
 describe('acquireOutputLock', () => {
@@ -68,5 +72,34 @@ describe('acquireOutputLock', () => {
     await release();
     assert.deepEqual((await readdir(dir)).filter((name) => name.startsWith('left.')), [live]);
     await rm(join(dir, live));
+  });
+
+  it('200 rounds of two processes racing for one output: never two owners, and a live holder\'s lock (empty or whole) is never taken', async () => {
+    const raceDir = await mkdtemp(join(tmpdir(), 'ezvideo-lock-race-'));
+    const rounds = 200;
+    // Round kinds: a free output, a stale lock (dead owner) to recover, a lock this live test
+    // process has just created and not yet written, and a complete one this process holds.
+    const kindOf = (round: number) => (['free', 'stale', 'empty-live', 'held-live'] as const)[round % 4];
+    for (let round = 0; round < rounds; round += 1) {
+      const lockPath = join(raceDir, `out-${round}.mp4.part.lock`);
+      const kind = kindOf(round);
+      if (kind === 'stale') await writeFile(lockPath, JSON.stringify({ pid: deadPid, host: hostname(), startedAt: new Date(0).toISOString() }));
+      if (kind === 'empty-live') await writeFile(lockPath, '');
+      if (kind === 'held-live') await writeFile(lockPath, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: new Date().toISOString() }));
+    }
+    const racer = fileURLToPath(new URL('../helpers/lock-racer.js', import.meta.url));
+    const race = (name: string, rival: string) => execFileAsync(process.execPath, [racer, raceDir, String(rounds), name, rival]);
+    try {
+      const [a, b] = await Promise.all([race('a', 'b'), race('b', 'a')]);
+      const ownedBy = [a, b].map((run) => new Set(JSON.parse(run.stdout) as number[]));
+      const owners = (round: number) => ownedBy.filter((owned) => owned.has(round)).length;
+      for (let round = 0; round < rounds; round += 1) {
+        const expected = kindOf(round) === 'free' || kindOf(round) === 'stale' ? 1 : 0;
+        assert.equal(owners(round), expected, `round ${round} (${kindOf(round)}): ${owners(round)} owners`);
+      }
+      assert.ok(ownedBy.every((owned) => owned.size > 0), 'both processes won some rounds: they really raced');
+    } finally {
+      await rm(raceDir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,9 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { removeJsonFile, writeJsonAtomically } from '../../src/core/part-state.js';
-import { readPartState, writePartState, type PartState } from '../../src/core/part-state.js';
-import { readRangesState, writeRangesState, type RangesState } from '../../src/core/range-state.js';
+import { type PartState, type RangesState, readPartState, readRangesState, removeJsonFile, writeJsonAtomically, writePartState, writeRangesState } from '../../src/core/part-state.js';
 
 describe('side files written atomically (part-state)', () => {
   let dir: string;

@@ -52,6 +52,19 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
     assert.equal(slowReader.writableLength, 0, 'nothing still queued');
     assert.equal(received, MiB);
     assert.equal(result.bytes, MiB);
+    assert.equal(result.resumed, false, 'one transfer, nothing resumed');
+  });
+
+  it('a reset answered by a 206 that continues the stream: every byte once, and the result says it resumed', async () => {
+    const id = 'size_512k_stream_resumed';
+    server.setFaults(id, { reset: { afterBytes: cutAt, times: 1 }, throttle: 4 * MiB });
+    const out = stdoutStandIn();
+    const result = await downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: out.stream }, retry: fastRetry });
+    const served = await buffer((await clientFor(server).openContent(id)).body);
+    assert.ok(out.bytes().equals(served), 'stdout got the served file, byte for byte');
+    assert.equal(result.resumed, true);
+    assert.equal(result.attempts, 2);
+    assert.equal(contentRequests(server, id)[1]?.range, `bytes=${cutAt}-`);
   });
 
   it('an output that closes mid-download (its reader went away): exit 9 at once, not retried, no hang', async () => {

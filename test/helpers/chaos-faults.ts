@@ -26,6 +26,10 @@ export interface ChaosTrial {
    * exits are the gateway's), `auto` or `direct` for the rows about the direct link.
    */
   source: SourceMode;
+  /** `--connections` of the download (1 but for the rows about split downloads). */
+  connections: number;
+  /** Where the bytes go: a file, or a stream (`-o -`), which can resume but never restart. */
+  output: 'file' | 'stream';
 }
 
 const KiB = 1024;
@@ -52,7 +56,11 @@ function traitsOf(profile: ProfileName): ProfileTraits {
   return { ranges: profile !== 'ezmodel', link: profile === 'ezmodel' || profile === 'newapi' };
 }
 
-type TrialSpec = Omit<ChaosTrial, 'index' | 'profile' | 'id' | 'size' | 'kind' | 'source'> & { source?: SourceMode };
+type TrialSpec = Omit<ChaosTrial, 'index' | 'profile' | 'id' | 'size' | 'kind' | 'source' | 'connections' | 'output'> & {
+  source?: SourceMode;
+  connections?: number;
+  output?: ChaosTrial['output'];
+};
 
 interface KindSpec {
   /** Faults for a payload of `size` bytes on a server with these traits. */
@@ -170,6 +178,38 @@ const kinds = {
   'body longer than Content-Length': {
     make: (random, size) => ({ faults: { lengthTooShort: between(random, 1, size >> 1) }, expectedExits: [9] }),
   },
+  'four connections, resets': {
+    make: (random) => ({ faults: { reset: { seed: between(random, 1, 1e9), times: between(random, 1, 3) }, throttle: readableRate(random) }, expectedExits: recoverable, connections: 4 }),
+  },
+  'four connections, ETag changed mid-download': {
+    // Each range request meets another file: the split must notice and go back to one connection.
+    make: (random) => ({ faults: { etagChanges: true, reset: { seed: between(random, 1, 1e9), times: between(random, 1, 2) }, throttle: readableRate(random) }, expectedExits: recoverable, connections: 4 }),
+  },
+  'four connections, Content-Range elsewhere than asked': {
+    make: (random) => ({
+      faults: { rangeStartShift: pick(random, [-1, 1]) * between(random, 1, 4096), reset: { seed: between(random, 1, 1e9), times: 1 }, throttle: readableRate(random) },
+      expectedExits: recoverable,
+      connections: 4,
+    }),
+  },
+  '-o -, resets': {
+    // Bytes already written to stdout cannot be taken back: where Range works the stream is
+    // continued; where it is ignored the download stops (exit 8) rather than send the start twice.
+    make: (random, _size, { ranges }) => ({
+      faults: { reset: { seed: between(random, 1, 1e9), times: between(random, 1, 2) }, throttle: readableRate(random) },
+      expectedExits: ranges ? recoverable : [0, 8],
+      output: 'stream',
+    }),
+  },
+  '-o -, Content-Range elsewhere than asked': {
+    // A 206 that does not start where the stream stopped is never appended: exit 8, or 0 only
+    // when the cut came before the first byte.
+    make: (random) => ({
+      faults: { rangeStartShift: pick(random, [-1, 1]) * between(random, 1, 4096), reset: { seed: between(random, 1, 1e9), times: 1 }, throttle: readableRate(random) },
+      expectedExits: [0, 8],
+      output: 'stream',
+    }),
+  },
   'redirect to another origin': {
     combinable: true,
     make: (random) => ({ faults: { redirect: 'second-origin', reset: { seed: between(random, 1, 1e9), times: between(random, 1, 2) }, throttle: readableRate(random) }, expectedExits: recoverable }),
@@ -197,10 +237,10 @@ export function chaosTrial(seed: number, index: number, profile: ProfileName): C
   const traits = traitsOf(profile);
   const id = `size_${size / KiB}k_chaos${seed}_${index}`;
   if (kind !== combo) {
-    const { source = 'gateway', ...spec } = (kinds[kind] as KindSpec).make(random, size, traits);
+    const { source = 'gateway', connections = 1, output = 'file', ...spec } = (kinds[kind] as KindSpec).make(random, size, traits);
     // `--source direct` on a profile whose status carries no link: exit 4, and nothing else.
     const expectedExits = source === 'direct' && !traits.link ? [4] : spec.expectedExits;
-    return { index, profile, id, size, kind, ...spec, expectedExits, source };
+    return { index, profile, id, size, kind, ...spec, expectedExits, source, connections, output };
   }
   const first = pick(random, combinableKinds);
   const a = (kinds[first] as KindSpec).make(random, size, traits);
@@ -212,5 +252,17 @@ export function chaosTrial(seed: number, index: number, profile: ProfileName): C
     b = (kinds[pick(random, combinableKinds)] as KindSpec).make(random, size, traits);
   }
   const askedDelayMs = a.askedDelayMs ?? b.askedDelayMs;
-  return { index, profile, id, size, kind, faults: combine(a.faults, b.faults), expectedExits: recoverable, source: 'gateway', ...(askedDelayMs === undefined ? {} : { askedDelayMs }) };
+  return {
+    index,
+    profile,
+    id,
+    size,
+    kind,
+    faults: combine(a.faults, b.faults),
+    expectedExits: recoverable,
+    source: 'gateway',
+    connections: 1,
+    output: 'file',
+    ...(askedDelayMs === undefined ? {} : { askedDelayMs }),
+  };
 }

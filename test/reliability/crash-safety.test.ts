@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
-import { runPool } from '../../src/commands/run-pool.js';
+import { runPool } from '../../src/core/limiter.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { mulberry32 } from '../../src/mock/prng.js';
 import { fileSha256, filesIn, removeTempDirs, servedSha256, sidecars, sizeOf, tempDir, testKey, waitUntil } from '../helpers/download-sim.js';

@@ -40,19 +40,37 @@ function locationOf(text: string, needle: string): string {
   return `${index + 1}:${(lines[index] ?? '').indexOf(needle) + 1}`;
 }
 
+// Two tests of 1.5 s each in one file, under a per-test limit of 2 s: the file takes longer than
+// the limit, which only a per-file timeout would hold against it.
+const slowFile = `const { describe, it } = require('node:test');
+describe('slow but fine', () => {
+  it('first', async () => { await new Promise((resolve) => setTimeout(resolve, 1500)); });
+  it('second', async () => { await new Promise((resolve) => setTimeout(resolve, 1500)); });
+});
+`;
+
+// A test that never ends (a server that keeps the process alive), after one that passes.
+const hanging = `const { createServer } = require('node:http');
+const { describe, it } = require('node:test');
+describe('waits', () => {
+  it('passes first', () => {});
+  it('never ends', () => new Promise(() => { createServer().listen(0, '127.0.0.1'); }));
+});
+`;
+
 interface Run {
   code: number | null;
   stdout: string;
 }
 
 /** run-tests.mjs on the given files, from `cwd`, as `npm test` runs it. */
-function run(cwd: string, files: string[]): Promise<Run> {
+function run(cwd: string, files: string[], flags: string[] = []): Promise<Run> {
   // This file runs under `node --test`, which tells its children so through NODE_TEST_CONTEXT;
   // a runner started with it would report to this one instead of printing.
   const env = { ...process.env };
   delete env['NODE_TEST_CONTEXT'];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runTests, ...files], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [runTests, ...flags, ...files], { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.on('error', reject);
@@ -76,6 +94,8 @@ describe('npm test ends with a summary: counts, then each failing test with its 
     dir = await mkdtemp(join(tmpdir(), 'ezvideo-summary-'));
     await writeFile(join(dir, 'passing.fixture.js'), passing);
     await writeFile(join(dir, 'failing.fixture.js'), failing);
+    await writeFile(join(dir, 'slow.fixture.js'), slowFile);
+    await writeFile(join(dir, 'hanging.fixture.js'), hanging);
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -101,5 +121,26 @@ describe('npm test ends with a summary: counts, then each failing test with its 
     const lines = summaryOf(ran.stdout);
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0] ?? '', /^tests 3 · passed 2 · failed 0 · skipped 1 · todo 0 · \d+\.\d s$/);
+  });
+
+  it('the limit is per test: a file longer than the limit whose tests each keep to it passes', async () => {
+    const ran = await run(dir, ['slow.fixture.js'], ['--per-test-timeout=2s']);
+    assert.equal(ran.code, 0, ran.stdout);
+    assert.match(summaryOf(ran.stdout)[0] ?? '', /^tests 2 · passed 2 · failed 0/);
+  });
+
+  it('a test that hangs is named with its place, and the run stops soon after the limit, its test files with it', async () => {
+    const started = Date.now();
+    const ran = await run(dir, ['hanging.fixture.js'], ['--per-test-timeout=2s']);
+    const tookMs = Date.now() - started;
+    assert.notEqual(ran.code, 0, ran.stdout);
+    assert.deepEqual(summaryOf(ran.stdout), [
+      'the run was stopped: a test hung',
+      '✖ waits › never ends',
+      `    at hanging.fixture.js:${locationOf(hanging, "it('never ends'")}`,
+      '    still running after 2 s: the run was stopped (per-test limit)',
+    ]);
+    // Not a wall-clock goal: a bound so loose that only a run that waited for the hang would break it.
+    assert.ok(tookMs < 60_000, `stopped after ${tookMs} ms`);
   });
 });

@@ -49,6 +49,9 @@ const rows: Row[] = [
   // base URLs that are not http(s)
   ...['ftp://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url', 'example.com'].map((url): Row => ({ args: ['head', 'vid_x', '--base-url', url], exit: 2, error: badValue('--base-url') })),
   { args: ['head', 'vid_x'], env: { EZVIDEO_BASE_URL: 'ftp://example.com' }, exit: 2, error: /^invalid base URL "ftp:\/\/example\.com": only http and https are supported$/ },
+  { args: ['head', 'vid_x'], env: { EZVIDEO_BASE_URL: 'example.com' }, exit: 2, error: /^invalid base URL "example\.com": not a URL$/ },
+  // the same check for the settings file: a value that no command could use is never stored
+  ...['ftp://example.com', 'example.com', 'http//example.com'].map((url): Row => ({ args: ['config', 'set', 'base-url', url], exit: 2, error: /^invalid base URL / })),
   // ids that would change the URL path, or that no server issues
   ...['a/b', '..', '.', '../etc/passwd', 'a b', 'a\u0001b', 'a\nb', 'a\tb', '%2e%2e', 'vid_x?x=1', 'vid#x', '\u00e9t\u00e9', ''].flatMap((id): Row[] => [
     { args: ['download', id], exit: 2, error: badId(id) },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultBaseUrl } from '../../src/api/client.js';
+import { defaultBaseUrl } from '../../src/api/base-url.js';
 import { maskSecret, requireApiKey, resolveSettings } from '../../src/settings/resolve-settings.js';
 
 function storeWith(values: Record<string, string>) {

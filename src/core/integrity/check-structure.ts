@@ -1,11 +1,10 @@
 import { open, stat } from 'node:fs/promises';
 import { EzvideoError } from '../../errors.js';
-import { fileErrorWords } from '../file-errors.js';
-import { formatFromContentType, sniffFormat, type CheckableFormat } from './detect-format.js';
+import { fileErrorWords } from '../download-errors.js';
+import { type CheckableFormat, formatFromContentType, sniffFormat } from './detect-format.js';
 import { checkIsoBmff } from './iso-bmff.js';
 import { checkJpeg } from './jpeg.js';
-import { PositionalReader } from './positional-reader.js';
-import type { Verdict } from './positional-reader.js';
+import { PositionalReader, type Verdict } from './positional-reader.js';
 import { checkWebp } from './webp.js';
 
 /**
@@ -70,20 +69,6 @@ export async function checkFileStructure(path: string, contentType: string | und
   } finally {
     await handle.close();
   }
-}
-
-/**
- * The check the downloader runs before renaming a finished file into place: returns the check
- * when the file passes (or has no check), throws an `integrity` EzvideoError (exit 9) when not.
- */
-export async function assertFileStructure(path: string, contentType: string | undefined): Promise<StructureCheck> {
-  const check = await checkFileStructure(path, contentType);
-  if (!check.ok) {
-    throw new EzvideoError('integrity', `${path} is damaged: ${check.reason ?? 'structure check failed'}`, {
-      hint: 'the server ended the transfer early or sent a damaged file; download it again',
-    });
-  }
-  return check;
 }
 
 /** A file that could not be opened or read: an output error (exit 9), not a verdict on it. */

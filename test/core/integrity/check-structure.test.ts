@@ -3,9 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EzvideoError } from '../../../src/errors.js';
 import {
-  assertFileStructure,
   checkFileStructure,
   UnreadableFileError,
 } from '../../../src/core/integrity/check-structure.js';
@@ -89,30 +87,5 @@ describe('checkFileStructure', () => {
       return;
     }
     await assert.rejects(checkFileStructure(fifo, 'video/mp4'), /not a regular file/);
-  });
-});
-
-describe('assertFileStructure', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
-  before(async () => {
-    tmp = await tempDir();
-  });
-  after(() => tmp.cleanup());
-
-  it('returns the check of a whole file', async () => {
-    const check = await assertFileStructure(await tmp.file('ok.mp4', mp4()), 'video/mp4');
-    assert.equal(check.ok, true);
-  });
-
-  it('throws an integrity error (exit 9) with the reason for a truncated file', async () => {
-    const path = await tmp.file('cut.webp', webp(100).subarray(0, 50));
-    await assert.rejects(assertFileStructure(path, 'image/webp'), (error: unknown) => {
-      assert.ok(error instanceof EzvideoError);
-      assert.equal(error.code, 'integrity');
-      assert.equal(error.exitCode, 9);
-      assert.equal(error.message, `${path} is damaged: the RIFF header declares 112 bytes but the file has 50 (truncated)`);
-      assert.match(error.hint ?? '', /download it again/);
-      return true;
-    });
   });
 });

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
-import { writeBodyAt } from '../../src/core/range-writer.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { writeBodyAt } from '../../src/core/body-pump.js';
 import { removeTempDirs, tempDir } from '../helpers/download-sim.js';
 
 const KiB = 1024;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLimiter } from '../../src/core/wait-limiter.js';
+import { createLimiter, runPool } from '../../src/core/limiter.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -40,5 +40,24 @@ describe('createLimiter', () => {
     // Slots come back: a later job starts at once.
     const later = limit(async () => 'later');
     assert.equal(await later, 'later');
+  });
+});
+
+describe('runPool', () => {
+  it('keeps at most `limit` items in work, and gives the results in input order whatever order they end in', async () => {
+    let running = 0;
+    let most = 0;
+    const ends: number[] = [];
+    const results = await runPool([30, 5, 20, 1, 10], 2, async (ms, index) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      running -= 1;
+      ends.push(index);
+      return `${index}:${ms}`;
+    });
+    assert.deepEqual(results, ['0:30', '1:5', '2:20', '3:1', '4:10']);
+    assert.equal(most, 2);
+    assert.notDeepEqual(ends, [0, 1, 2, 3, 4], 'items ended out of order, yet the results are in order');
   });
 });
