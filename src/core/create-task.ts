@@ -87,8 +87,8 @@ export async function createTask(client: Pick<VideoApiClient, 'createVideo'>, re
     if (options.signal?.aborted) throw options.signal.reason;
     if (!(error instanceof EzvideoError)) throw error;
     if (refusedByServer(error)) return { kind: 'refused', error: refusalError(error as HttpError) };
-    // Refused before sending, after every retry: nothing was made either.
-    if (createMayBeRetried(error)) return { kind: 'refused', error };
+    // Refused before sending, after every retry, or told to come back later than we wait: nothing was made either.
+    if (createMayBeRetried(error) || createMayBeRetried(error.cause)) return { kind: 'refused', error };
     return { kind: 'uncertain', error: uncertainError(error) };
   }
 }

@@ -46,6 +46,14 @@ describe('createTask against the simulator', () => {
     assert.equal(posts.length, 3);
   });
 
+  it('a 429 that asks for longer than ezvideo waits is refused at once: the server said it made nothing', async () => {
+    server.setFaults('*', { failFirst: { count: 1, status: 429, retryAfterSeconds: 3600, on: 'create' } });
+    const attempt = await createTask(clientFor(server), request, { idempotencyKey: 'k-later', retry: fastRetry });
+    assert.equal(attempt.kind, 'refused');
+    assert.match(attempt.kind === 'refused' ? attempt.error.message : '', /asks to retry after/);
+    assert.equal(server.requests.filter((r) => r.headers['idempotency-key'] === 'k-later').length, 1);
+  });
+
   it('a reset before the body was read is uncertain (the client cannot tell): sent once, never again', async () => {
     server.setFaults('*', { createReset: {} });
     const attempt = await createTask(clientFor(server), request, { idempotencyKey: 'k-reset', retry: fastRetry });
