@@ -79,3 +79,25 @@ export function parseHttpUrl(value: string): string {
   }
   return value;
 }
+
+/** Fields with flags of their own: a `--param` for one of them would be sent twice. */
+const namedCreateFields = new Set(['prompt', 'model', 'seconds', 'size', 'input_reference']);
+
+/**
+ * `--param key=value`, repeatable, gathered into one object: the value as JSON where it is
+ * JSON (`n=2`, `loop=true`, `metadata={"a":1}`), else as the text given.
+ */
+export function parseParam(value: string, previous: Record<string, unknown> | undefined): Record<string, unknown> {
+  const at = value.indexOf('=');
+  const key = at < 0 ? '' : value.slice(0, at).trim();
+  if (key === '') throw new InvalidArgumentError('Expected key=value, e.g. --param negative_prompt=blurry.');
+  if (namedCreateFields.has(key)) throw new InvalidArgumentError(`${key} has its own flag: use --${key.replace('_', '-')}.`);
+  const text = value.slice(at + 1);
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // Plain text, as given.
+  }
+  return { ...previous, [key]: parsed };
+}

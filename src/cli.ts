@@ -3,10 +3,11 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions } from './commands/context.js';
 import type { CommandIO } from './commands/io.js';
 import type { WaitFlags } from './commands/wait.js';
+import type { CreateFlags } from './commands/create.js';
 import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
-import { parseCount, parseHttpUrl, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
 import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
@@ -52,11 +53,13 @@ function buildProgram(
     .commandsGroup('Commands:');
 
   addWaitOptions(
-    addDownloadOptions(
-      program
-        .command('download')
-        .description('download the content of one or more tasks, resumably, into whole files only')
-        .argument('[id...]', 'task ids (or - to read them from stdin)'),
+    addIdInput(
+      addDownloadOptions(
+        program
+          .command('download')
+          .description('download the content of one or more tasks, resumably, into whole files only')
+          .argument('[id...]', 'task ids (or - to read them from stdin)'),
+      ),
     ).option('--wait', 'wait for unfinished tasks first (the same as wait --then-download)', false),
   ).action(async (ids: string[], flags: WaitFlags & { wait: boolean }, command: Command) => {
     const { makeIdDownloader, runDownload } = await import('./commands/download.js');
@@ -68,17 +71,45 @@ function buildProgram(
     await withContext((context) => runWait(ids, { ...flags, thenDownload: true }, context, makeIdDownloader))(command);
   });
 
-  addDownloadOptions(
-    addWaitOptions(
-      program
-        .command('wait')
-        .description('poll tasks until they finish; with --then-download, download each as soon as it is ready')
-        .argument('[id...]', 'task ids (or - to read them from stdin)')
-        .option('--then-download', 'download each task as soon as it completes (takes every download flag)', false),
+  addIdInput(
+    addDownloadOptions(
+      addWaitOptions(
+        program
+          .command('wait')
+          .description('poll tasks until they finish; with --then-download, download each as soon as it is ready')
+          .argument('[id...]', 'task ids (or - to read them from stdin)')
+          .option('--then-download', 'download each task as soon as it completes (takes every download flag)', false),
+      ),
     ),
   ).action(async (ids: string[], flags: WaitFlags, command: Command) => {
     const [{ runWait }, { makeIdDownloader }] = await Promise.all([import('./commands/wait.js'), import('./commands/download.js')]);
     await withContext((context) => runWait(ids, flags, context, makeIdDownloader))(command);
+  });
+
+  addDownloadOptions(
+    addWaitOptions(
+      program
+        .command('create')
+        .description('create videos from prompts, one or a manifest of jobs, each exactly once however often it is re-run')
+        .option('--prompt <text>', 'what the video shows')
+        .option('--prompt-file <file>', 'read the prompt from a file, or - for stdin')
+        .option('--input <jobs.jsonl>', 'a manifest: one JSON job per line (- for stdin); the flags are its defaults')
+        .option('--model <name>', 'the model, e.g. sora-2')
+        .option('--seconds <n>', 'the length, e.g. 8')
+        .option('--size <WxH>', 'the size, e.g. 1280x720')
+        .option('--input-reference <image>', 'an image to start from, uploaded as a file (PNG, JPEG, WebP, GIF)')
+        .addOption(new Option('--param <key=value>', 'an extra field for the provider, repeatable (JSON values allowed)').argParser(parseParam))
+        .option('--remix <id>', 'remix this task (POST /v1/videos/{id}/remix) instead of making a new video')
+        .option('--journal <file>', 'the batch\'s journal (default: <manifest>.journal); a single create has one only with this')
+        .addOption(new Option('--create-concurrency <n>', 'creates sent at once, 1-16').argParser(parsePositiveCount(16)).default(2))
+        .option('--retry-uncertain', 'send again the creates whose outcome is unknown (a task may exist and be billed)', false)
+        .option('--retry-failed', 'create again the jobs whose generation failed', false)
+        .option('--wait', 'wait for each task to finish', false)
+        .option('--then-download', 'download each task as soon as it completes (implies --wait; takes every download flag)', false),
+    ),
+  ).action(async (flags: CreateFlags, command: Command) => {
+    const [{ runCreate }, { makeIdDownloader }] = await Promise.all([import('./commands/create.js'), import('./commands/download.js')]);
+    await withContext((context) => runCreate(flags, context, makeIdDownloader))(command);
   });
 
   program
@@ -168,8 +199,12 @@ function addDownloadOptions(command: Command): Command {
     .addOption(
       new Option('--source <source>', 'where the bytes come from; auto: the gateway, then the direct link if it cannot finish (env EZVIDEO_SOURCE)').choices(sourceModes),
     )
-    .addOption(new Option('--content-wait <dur>', 'how long /content may still say "not ready" after the task completed (default 60s)').argParser(parsePositiveDuration))
-    .option('--input <file>', 'read more ids from a file (- for stdin), one per line');
+    .addOption(new Option('--content-wait <dur>', 'how long /content may still say "not ready" after the task completed (default 60s)').argParser(parsePositiveDuration));
+}
+
+/** More ids for `download` and `wait` (for `create`, `--input` is its manifest). */
+function addIdInput(command: Command): Command {
+  return command.option('--input <file>', 'read more ids from a file (- for stdin), one per line');
 }
 
 /**

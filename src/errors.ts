@@ -18,6 +18,8 @@ export const ExitCode = {
   expired: 7,
   network: 8,
   output: 9,
+  /** A create was sent and no answer came: a task may exist (and be billed), or not. */
+  uncertain: 10,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -35,6 +37,7 @@ export type ErrorCode =
   | 'server'
   | 'output'
   | 'integrity'
+  | 'uncertain'
   | 'interrupted';
 
 const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
@@ -48,6 +51,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   server: ExitCode.network,
   output: ExitCode.output,
   integrity: ExitCode.output,
+  uncertain: ExitCode.uncertain,
   interrupted: ExitCode.sigint,
 };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseCount, parseDuration, parseHttpUrl } from '../src/cli-parsers.js';
+import { parseCount, parseDuration, parseHttpUrl, parseParam } from '../src/cli-parsers.js';
 
 describe('parseDuration', () => {
   const cases: Array<[string, number]> = [['500ms', 500], ['30s', 30_000], ['2m', 120_000], ['1h', 3_600_000], ['1m30s', 90_000], ['5', 5000], ['0.5', 500]];
@@ -16,5 +16,16 @@ describe('counts and URLs', () => {
   it('only http(s) base URLs', () => {
     assert.equal(parseHttpUrl('http://127.0.0.1:8080'), 'http://127.0.0.1:8080');
     for (const bad of ['ftp://x', 'file:///etc', 'nota url']) assert.throws(() => parseHttpUrl(bad), bad);
+  });
+});
+
+describe('parseParam', () => {
+  it('gathers key=value pairs, a JSON value as JSON, anything else as the text given', () => {
+    const gathered = ['n=2', 'loop=true', 'metadata={"a":[1]}', 'style=noir', 'note=a=b', 'empty='].reduce<Record<string, unknown> | undefined>((all, value) => parseParam(value, all), undefined);
+    assert.deepEqual(gathered, { n: 2, loop: true, metadata: { a: [1] }, style: 'noir', note: 'a=b', empty: '' });
+  });
+  it('refuses no key, and the fields that have flags of their own', () => {
+    for (const bad of ['novalue', '=x']) assert.throws(() => parseParam(bad, undefined), /key=value/);
+    assert.throws(() => parseParam('input_reference=a.png', undefined), /use --input-reference/);
   });
 });

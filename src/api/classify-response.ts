@@ -60,6 +60,7 @@ const summaries: Record<ErrorCode, string> = {
   server: 'server error',
   output: 'output error',
   integrity: 'integrity error',
+  uncertain: 'the outcome is unknown',
   interrupted: 'interrupted',
 };
 

@@ -3,6 +3,7 @@ import { EzvideoError } from '../errors.js';
 import { redactText } from '../redact.js';
 import { version } from '../version.js';
 import { errorFromResponse } from './classify-response.js';
+import { type CreateVideoRequest, encodeCreateBody } from './create-body.js';
 import { parseVideo } from './parse-video.js';
 import { taskIdPathSegment } from './task-id.js';
 import { defaultTimeouts, discardBody, type HttpResponse, type ProxySettings, type Timeouts, Transport } from './transport.js';
@@ -123,6 +124,44 @@ export class VideoApiClient {
     }
     const pollAfter = Number(response.headers['openai-poll-after-ms']);
     return { ...parseVideo(json, id), pollAfterMs: Number.isFinite(pollAfter) && pollAfter > 0 ? pollAfter : undefined };
+  }
+
+  /**
+   * `POST /v1/videos`, or with `remixOf` `POST /v1/videos/{id}/remix`: makes a task, and
+   * answers its video object. Sent once: whether a failure may be retried is the caller's call
+   * (a create that timed out may have made, and billed, a task). `idempotencyKey` goes in the
+   * `Idempotency-Key` header, for servers that deduplicate by it.
+   */
+  async createVideo(request: CreateVideoRequest, options: { remixOf?: string | undefined; idempotencyKey?: string | undefined; signal?: AbortSignal | undefined } = {}): Promise<VideoTask> {
+    const what = options.remixOf === undefined ? 'create' : `${options.remixOf}: remix`;
+    const path = options.remixOf === undefined ? 'v1/videos' : `v1/videos/${taskIdPathSegment(options.remixOf)}/remix`;
+    const { contentType, body } = encodeCreateBody(request);
+    const response = await this.#transport.send({
+      method: 'POST',
+      url: this.#url(path),
+      headers: this.#headers({
+        accept: 'application/json',
+        'content-type': contentType,
+        ...(options.idempotencyKey === undefined ? {} : { 'idempotency-key': options.idempotencyKey }),
+      }),
+      body,
+      signal: options.signal,
+    });
+    const success = response.status >= 200 && response.status <= 299;
+    const text = this.#redacted(await readLimited(response, success ? maxStatusBodyBytes : maxErrorBodyBytes));
+    if (!success) throw errorFromResponse(what, response.status, response.headers, text);
+    let task: VideoTask | undefined;
+    try {
+      task = parseVideo(JSON.parse(text), '');
+    } catch {
+      // Said below, with the answer that had no id.
+    }
+    if (task === undefined || task.id === '') {
+      throw new EzvideoError('server', `${what}: the server answered ${response.status} without a task id`, {
+        hint: 'A proxy in front of the API may be answering; check the base URL.',
+      });
+    }
+    return task;
   }
 
   /** The content URL of a task (no credentials in it): what a partial download is tied to. */

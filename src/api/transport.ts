@@ -26,7 +26,7 @@ export interface HttpRequest {
   url: URL;
   headers: Record<string, string>;
   signal?: AbortSignal | undefined;
-  body?: string | undefined;
+  body?: string | Buffer | undefined;
 }
 
 export interface HttpResponse {
@@ -139,7 +139,7 @@ export class Transport {
     method: HttpRequest['method'],
     url: URL,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: string | Buffer | undefined,
     signal: AbortSignal | undefined,
   ): Promise<HttpResponse> {
     try {

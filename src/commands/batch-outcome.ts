@@ -25,14 +25,15 @@ export function failedOutcome(id: string, error: unknown): IdOutcome & { error: 
 /**
  * Several outcomes become one exit: that of the first failing id in input order, said as one
  * `error:` line that names the id once (the CLI adds the one `hint:`). A batch says how many
- * failed and which came first, the others having had their own line as they ended.
+ * failed and which came first, the others having had their own line as they ended; `noun`
+ * is what it counts (`create` counts jobs, named by their line).
  */
-export function batchError(outcomes: readonly IdOutcome[]): EzvideoError | undefined {
+export function batchError(outcomes: readonly IdOutcome[], noun = 'ids'): EzvideoError | undefined {
   const failures = outcomes.filter((outcome) => outcome.exitCode !== 0);
   const first = failures[0];
   if (first === undefined) return undefined;
   const what = idLine(first.id, first.message ?? `exit code ${first.exitCode}`);
-  const message = outcomes.length === 1 ? what : `${failures.length} of ${outcomes.length} ids failed; the first: ${what}`;
+  const message = outcomes.length === 1 ? what : `${failures.length} of ${outcomes.length} ${noun} failed; the first: ${what}`;
   return new EzvideoError(first.code ?? 'server', message, {
     hint: first.hint,
     exitCode: first.exitCode as EzvideoError['exitCode'],

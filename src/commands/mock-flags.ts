@@ -38,7 +38,7 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
     flags: '--fail-first <k:status[:secs]>',
     description: 'answer status (429, 500, 502, 503...) to the first k requests of each task, with a Retry-After of secs',
   },
-  { flags: '--fail-on <calls>', description: 'which calls --fail-first refuses: content, status or any', defaultValue: 'content' },
+  { flags: '--fail-on <calls>', description: 'which calls --fail-first refuses: content, status, create or any', defaultValue: 'content' },
   {
     flags: '--retry-after-format <format>',
     description: 'how --fail-first sends its delay: seconds, http-date or ms (retry-after-ms)',
@@ -71,4 +71,9 @@ export const MOCK_FLAGS: readonly MockFlag[] = [
     description:
       'the artifact proxy\'s coded error on /content: upstream_auth_failed, gone, result_expired, upstream_busy, upstream_timeout, upstream_error or request_rejected',
   },
+  { flags: '--create-timeout [k]', description: 'make the task, then never answer the create (k: only the first k creates received)' },
+  { flags: '--create-reset [k]', description: 'reset the connection of a create before reading its body: no task (k: only the first k creates received)' },
+  { flags: '--fail-generation [k]', description: 'the tasks that creates make fail their generation (k: only the first k creates received)' },
+  { flags: '--create-latency <duration>', description: 'answer each create this long after making its task' },
+  { flags: '--honour-idempotency-key', description: 'answer a repeated Idempotency-Key with the task its first create made' },
 ];

@@ -37,6 +37,11 @@ export interface MockCommandOptions {
   redirectCdn?: boolean;
   linkExpiry?: string;
   artifactError?: string;
+  createTimeout?: boolean | string;
+  createReset?: boolean | string;
+  failGeneration?: boolean | string;
+  createLatency?: string;
+  honourIdempotencyKey?: boolean;
 }
 
 export async function runMock(options: MockCommandOptions, io: CommandIO): Promise<number> {
@@ -55,6 +60,7 @@ export async function runMock(options: MockCommandOptions, io: CommandIO): Promi
       generationTimeMs,
       faults,
       recordRequests: false,
+      honourIdempotencyKey: options.honourIdempotencyKey === true,
       ...(options.key === undefined ? {} : { key: options.key }),
       ...(options.seed === undefined ? {} : { seed: integer('--seed', options.seed, 0, 2 ** 32 - 1) }),
       ...(options.transferLimit === undefined
@@ -107,7 +113,7 @@ function parseFaults(options: MockCommandOptions): Faults {
     if (count === undefined || status === undefined || extra !== undefined) {
       throw usageError(`--fail-first "${options.failFirst}" is not <k:status[:secs]>`, 'e.g. --fail-first 2:503:5');
     }
-    const on = oneOf('--fail-on', options.failOn ?? 'content', ['content', 'status', 'any'] as const);
+    const on = oneOf('--fail-on', options.failOn ?? 'content', ['content', 'status', 'create', 'any'] as const);
     const format = oneOf('--retry-after-format', options.retryAfterFormat ?? 'seconds', ['seconds', 'http-date', 'ms'] as const);
     faults.failFirst = { count: integer('--fail-first count', count, 1), status: integer('--fail-first status', status, 400, 599), on };
     if (retryAfter !== undefined) {
@@ -160,6 +166,15 @@ function parseFaults(options: MockCommandOptions): Faults {
     const [kind, times] = withTimes('--artifact-error', options.artifactError);
     faults.artifactError = { kind: oneOf('--artifact-error', kind, ARTIFACT_ERROR_KINDS), ...times };
   }
+  const createTimes = (flag: string, value: boolean | string | undefined) =>
+    value === undefined || value === false ? undefined : value === true ? {} : { times: integer(`${flag} k`, value, 1) };
+  const createTimeout = createTimes('--create-timeout', options.createTimeout);
+  if (createTimeout) faults.createTimeout = createTimeout;
+  const createReset = createTimes('--create-reset', options.createReset);
+  if (createReset) faults.createReset = createReset;
+  const failGeneration = createTimes('--fail-generation', options.failGeneration);
+  if (failGeneration) faults.failGeneration = failGeneration;
+  if (options.createLatency !== undefined) faults.createLatencyMs = duration('--create-latency', options.createLatency);
   return faults;
 }
 

@@ -1,7 +1,7 @@
 import type { VideoTask } from '../api/video.js';
 import type { DownloadResult, EventSink } from '../core/events.js';
-import { createLimiter } from '../core/limiter.js';
-import { waitForTasks, type WaitOutcome } from '../core/wait.js';
+import type { WaitOutcome } from '../core/wait.js';
+import { waitThenDownload } from '../core/wait-then-download.js';
 import { ExitCode, EzvideoError, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
@@ -32,8 +32,11 @@ interface IdEnd extends IdOutcome {
   download: DownloadOutcome | undefined;
 }
 
-/** Download flags only mean something with --then-download; silently ignoring them would lose a file. */
-function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean): void {
+/**
+ * Download flags only mean something with --then-download; silently ignoring them would lose a
+ * file. `command` names the run in the refusal (`create` uses the same rules).
+ */
+export function checkWaitFlags(flags: WaitFlags, idCount: number, json: boolean, command = 'wait'): void {
   if (flags.interval !== undefined && !(flags.interval > 0)) throw usageError('--interval must be greater than zero', 'Give a duration such as 5s, or leave it out for the adaptive pace.');
   if (flags.timeout !== undefined && !(flags.timeout > 0)) throw usageError('--timeout must be greater than zero', 'Give a duration such as 30m, or leave it out to wait until the tasks end.');
   if (!flags.thenDownload) {
@@ -51,20 +54,18 @@ function checkWaitFlags(flags: WaitFlags, ids: readonly string[], json: boolean)
       ] as const
     ).filter(([, value]) => value !== undefined);
     const [first] = given;
-    if (first !== undefined) throw usageError(`${first[0]} is a download flag, and this wait downloads nothing`, 'Add --then-download to download each task as it completes.');
+    if (first !== undefined) throw usageError(`${first[0]} is a download flag, and this ${command} downloads nothing`, 'Add --then-download to download each task as it completes.');
     return;
   }
-  checkDownloadFlags(flags, ids.length);
+  checkDownloadFlags(flags, idCount);
   // stdout carries either the file's bytes or JSON lines, never both.
   if (flags.output === '-' && json) throw usageError('--json and -o - both write to stdout', 'Use one of them: the file, or the JSON lines.');
 }
 
-/** The `--json` line of one id: the normalised video object, how it ended, and the download result. */
-function jsonLine(end: IdEnd): string {
-  const task = end.wait.task;
-  const result: DownloadResult | undefined = end.download?.result;
-  return JSON.stringify({
-    id: end.wait.id,
+/** The normalised video object's fields of a `--json` line, `null` where the server gave none. */
+export function taskJson(id: string, task: VideoTask | undefined): Record<string, unknown> {
+  return {
+    id,
     status: task?.status ?? null,
     rawStatus: task?.rawStatus ?? null,
     progress: task?.progress ?? null,
@@ -73,6 +74,14 @@ function jsonLine(end: IdEnd): string {
     seconds: task?.seconds ?? null,
     error: task?.error ?? null,
     directUrl: task?.directUrl ?? null,
+  };
+}
+
+/** The `--json` line of one id: the normalised video object, how it ended, and the download result. */
+function jsonLine(end: IdEnd): string {
+  const result: DownloadResult | undefined = end.download?.result;
+  return JSON.stringify({
+    ...taskJson(end.wait.id, end.wait.task),
     exitCode: end.exitCode,
     ...(end.message === undefined ? {} : { message: end.message, ...failureJson(end) }),
     ...(result === undefined ? {} : { download: result }),
@@ -89,7 +98,7 @@ function jsonLine(end: IdEnd): string {
 export async function runWait(args: string[], flags: WaitFlags, context: CommandContext, makeDownloader: IdDownloaderFactory): Promise<number> {
   const { io, options } = context;
   const ids = await readIds(args, flags.input, io);
-  checkWaitFlags(flags, ids, options.json);
+  checkWaitFlags(flags, ids.length, options.json);
   const client = context.client();
   // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.
   const reporter = await makeReporter(context, ids.length > 1);
@@ -102,42 +111,18 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
 
   try {
     const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
-    const limit = createLimiter(flags.concurrency);
-    const downloads: Array<Promise<void>> = [];
-    let downloadFailure: { error: unknown } | undefined;
-    const onOutcome = (wait: WaitOutcome): void => {
-      if (download === undefined || wait.exitCode !== ExitCode.success) {
-        end(fromWait(wait));
-        return;
-      }
-      // The failure (a bug, or an interruption) is caught here, as it happens, and rethrown once
-      // the wait is over: a rejection left without a handler until then would be reported by Node
-      // itself, past the CLI's error printing and redaction.
-      downloads.push(
-        limit(() => download(wait.id, wait.task))
-          .then((outcome) => end({ ...outcome, wait, download: outcome }))
-          .catch((error: unknown) => {
-            downloadFailure ??= { error };
-          }),
-      );
-    };
-
-    const waited = waitForTasks(ids, {
+    await waitThenDownload(ids, {
       client,
       signal: io.signal,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
       onEvent: reporter.event,
-      onOutcome,
-    }).then(
-      () => undefined,
-      (error: unknown) => ({ error }),
-    );
-    const waitFailure = await waited;
-    // Downloads already running finish (or, when interrupted, stop at a resumable point) first.
-    await Promise.all(downloads);
-    if (waitFailure !== undefined) throw flags.thenDownload ? waitFailure.error : asWaitInterruption(waitFailure.error);
-    if (downloadFailure !== undefined) throw downloadFailure.error;
+      download,
+      concurrency: flags.concurrency,
+      onEnd: (wait, outcome) => end(outcome === undefined ? fromWait(wait) : { ...outcome, wait, download: outcome }),
+    }).catch((error: unknown) => {
+      throw flags.thenDownload ? error : asWaitInterruption(error);
+    });
   } finally {
     reporter.close();
   }

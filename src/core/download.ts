@@ -11,7 +11,7 @@ import { PlannedRetry } from './download-errors.js';
 import { type DownloadResult, type EventSink, sayEachWarningOnce } from './events.js';
 import { FileDownload } from './file-download.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
-import { acquireOutputLock, type LockOwner } from './output-lock.js';
+import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { SourcePlan } from './source-plan.js';
 import { StreamDownload } from './stream-download.js';
@@ -61,12 +61,6 @@ export interface DownloadOptions {
   sleep?: Sleep | undefined;
   random?: (() => number) | undefined;
 }
-
-/**
- * Without a way to tell live processes from dead ones (library callers that pass no
- * `lockOwner`), a lock is never taken for stale: its error names the file to delete by hand.
- */
-const lockNeverExpires: LockOwner = { pid: 0, isAlive: () => true };
 
 /** Attempts that moved the file forward are free, but not without end (a server that trickles). */
 const maxFreeAttempts = 100;

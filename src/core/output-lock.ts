@@ -12,6 +12,12 @@ export interface LockOwner {
   isAlive: (pid: number) => boolean;
 }
 
+/**
+ * Without a way to tell live processes from dead ones (library callers that pass no
+ * `lockOwner`), a lock is never taken for stale: its error names the file to delete by hand.
+ */
+export const lockNeverExpires: LockOwner = { pid: 0, isAlive: () => true };
+
 interface LockRecord {
   pid: number;
   host: string;
@@ -78,20 +84,21 @@ function sameRecord(a: LockRecord | undefined, b: LockRecord | undefined): boole
   return a?.pid === b?.pid && a?.host === b?.host && a?.startedAt === b?.startedAt;
 }
 
-function busyError(lockPath: string, outputPath: string, holder: LockRecord | undefined): EzvideoError {
+function busyError(lockPath: string, outputPath: string, holder: LockRecord | undefined, activity: string): EzvideoError {
   // No record: a lock of an older ezvideo, just created, its record not yet written.
   const who = holder === undefined ? '' : ` (pid ${holder.pid} on ${holder.host})`;
-  return new EzvideoError('output', `${outputPath} is being downloaded by another ezvideo process${who}`, {
+  return new EzvideoError('output', `${outputPath} is ${activity} by another ezvideo process${who}`, {
     hint: `Wait for it to finish; if no such process exists, delete ${lockPath}.`,
   });
 }
 
 /**
- * An exclusive lock beside the partial file, so two ezvideo processes never write the same
- * output. Created with O_EXCL; a lock left by a crashed process (same host, pid gone) is
- * recovered. Returns the release function.
+ * An exclusive lock beside the partial file (or the journal of `create`), so two ezvideo
+ * processes never write the same output. Created with O_EXCL; a lock left by a crashed process
+ * (same host, pid gone) is recovered. `activity` is what the holder is doing, for the refusal
+ * (`being downloaded`). Returns the release function.
  */
-export async function acquireOutputLock(lockPath: string, outputPath: string, owner: LockOwner): Promise<() => Promise<void>> {
+export async function acquireOutputLock(lockPath: string, outputPath: string, owner: LockOwner, activity = 'being downloaded'): Promise<() => Promise<void>> {
   const record: LockRecord = { pid: owner.pid, host: hostname(), startedAt: new Date().toISOString() };
   await removeLeftovers(lockPath, owner);
   for (let tries = 0; tries < 2; tries += 1) {
@@ -106,7 +113,7 @@ export async function acquireOutputLock(lockPath: string, outputPath: string, ow
     const read = await readLock(lockPath);
     const holder = read.record;
     const stale = holder === undefined ? read.ageMs >= unreadableLockStaleMs : holder.host === record.host && !owner.isAlive(holder.pid);
-    if (!stale) throw busyError(lockPath, outputPath, holder);
+    if (!stale) throw busyError(lockPath, outputPath, holder, activity);
     // Two processes may judge the same lock stale; by the time the slower one removes it, the
     // faster one may have replaced it with its own fresh lock. So the lock is first moved aside
     // (atomic: only one process gets the file) and what was moved is read again: only the
@@ -122,7 +129,7 @@ export async function acquireOutputLock(lockPath: string, outputPath: string, ow
     const moved = (await readLock(aside)).record;
     if (!sameRecord(moved, holder)) {
       await rename(aside, lockPath);
-      throw busyError(lockPath, outputPath, moved);
+      throw busyError(lockPath, outputPath, moved, activity);
     }
     await rm(aside, { force: true });
   }

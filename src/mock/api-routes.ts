@@ -1,11 +1,12 @@
 /**
- * The main origin: `POST /v1/videos`, `GET /v1/videos/{id}`, `GET|HEAD /v1/videos/{id}/content`,
+ * The main origin: `POST /v1/videos`, `POST /v1/videos/{id}/remix`, `GET /v1/videos/{id}`, `GET|HEAD /v1/videos/{id}/content`,
  * and in profiles whose links are capabilities `GET|HEAD /v1/tasks/{id}/artifacts/video/content`,
  * answered in the dialect of the running profile, with the faults in force for the task.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { artifactErrorReply, newApiError } from './artifact-errors.js';
 import { serveContent } from './content-response.js';
+import { answerCreate } from './create-routes.js';
 import { CAPABILITY_PATH, cdnLink, checkAccess, statusLink } from './direct-links.js';
 import type { ActiveFaults } from './fault-rules.js';
 import { failFirstReply } from './fault-replies.js';
@@ -21,12 +22,10 @@ import { finalAtMs, viewTask } from './task-store.js';
 
 type Route =
   | { kind: 'create' }
+  | { kind: 'remix'; id: string }
   | { kind: 'status'; id: string }
   | { kind: 'content'; id: string }
   | { kind: 'capability'; id: string };
-
-/** Create bodies are a prompt and a few fields; anything larger is not a real client. */
-const MAX_CREATE_BODY = 1024 * 1024;
 
 export async function handleApiRequest(
   state: SimulatorState,
@@ -46,11 +45,13 @@ export async function handleApiRequest(
     return answerCapability(state, route.id, req, res, url, record, signal);
   }
   if (!authorized(req, state.key)) return sendReply(res, profile.unauthorized());
-  if (state.faults.resolve(route.kind === 'create' ? '' : route.id, route.kind).faults.echoAuthorization) {
+  const creating = route.kind === 'create' || route.kind === 'remix';
+  if (state.faults.resolve(route.kind === 'create' ? '' : route.id, creating ? 'create' : route.kind).faults.echoAuthorization) {
     return sendReply(res, echoedAuthorization(req));
   }
-  if (route.kind === 'create') return createTask(state, req, res);
+  if (route.kind === 'create') return answerCreate(state, req, res, undefined);
   record.taskId = route.id;
+  if (route.kind === 'remix') return answerCreate(state, req, res, route.id);
   if (route.kind === 'status') return answerStatus(state, route.id, res);
   return answerContent(state, route.id, req, res, url, record, signal, true);
 }
@@ -63,9 +64,10 @@ function matchRoute(method: string, path: string, headRouted: boolean, capabilit
     const id = decodeSegment(capability);
     return id !== undefined && readable ? { kind: 'capability', id } : undefined;
   }
-  const match = /^\/v1\/videos\/([^/]+)(\/content)?$/.exec(path);
+  const match = /^\/v1\/videos\/([^/]+)(\/content|\/remix)?$/.exec(path);
   const id = decodeSegment(match?.[1]);
   if (id === undefined) return undefined;
+  if (match?.[2] === '/remix') return method === 'POST' ? { kind: 'remix', id } : undefined;
   if (match?.[2] === undefined) return method === 'GET' ? { kind: 'status', id } : undefined;
   return readable ? { kind: 'content', id } : undefined;
 }
@@ -89,42 +91,6 @@ function authorized(req: IncomingMessage, key: string | undefined): boolean {
 function echoedAuthorization(req: IncomingMessage): Reply {
   const received = req.headers.authorization ?? '';
   return jsonReply(401, { error: { message: `Invalid token: ${received}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
-}
-
-async function createTask(state: SimulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { profile } = state;
-  const { faults, commit } = state.faults.resolve('', 'create');
-  commit();
-  if (faults.failFirst) return sendReply(res, failFirstReply(faults.failFirst, profile, Date.now()));
-  const text = await readBody(req);
-  if (text === undefined) return sendReply(res, profile.badRequest('Request body too large'));
-  let fields: Record<string, unknown> = {};
-  // Multipart bodies (with an input_reference file) are accepted but not read: the fields
-  // only decorate the video object.
-  if ((req.headers['content-type'] ?? '').includes('json') && text.trim() !== '') {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === 'object' && parsed !== null) fields = parsed as Record<string, unknown>;
-    } catch {
-      return sendReply(res, profile.badRequest('The request body is not valid JSON'));
-    }
-  }
-  const field = (name: string) => (typeof fields[name] === 'string' ? { [name]: fields[name] as string } : {});
-  const size = typeof fields['size'] === 'string' ? { resolution: fields['size'] } : {};
-  const seconds = typeof fields['seconds'] === 'number' ? { seconds: String(fields['seconds']) } : field('seconds');
-  const task = state.tasks.create({ ...field('prompt'), ...field('model'), ...seconds, ...size });
-  sendReply(res, jsonReply(200, profile.videoObject(viewTask(task, Date.now(), false), undefined)));
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const parts: Buffer[] = [];
-  let length = 0;
-  for await (const part of req as AsyncIterable<Buffer>) {
-    length += part.length;
-    if (length > MAX_CREATE_BODY) return undefined;
-    parts.push(part);
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 function answerStatus(state: SimulatorState, id: string, res: ServerResponse): void {

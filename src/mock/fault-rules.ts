@@ -22,6 +22,7 @@ interface Rule {
 }
 
 const bodyFaults = ['reset', 'stall', 'shortBody', 'chunkedCut', 'artifactError'] as const;
+const createFaults = ['createTimeout', 'createReset', 'failGeneration'] as const;
 
 export class FaultRules {
   private readonly rules: Rule[] = [];
@@ -61,6 +62,12 @@ export class FaultRules {
           if (fault?.times !== undefined && ordinal('content') >= fault.times) delete active[name];
         }
         if (rule.faults.reset) active.contentOrdinal = ordinal('content');
+      }
+      if (endpoint === 'create') {
+        for (const name of createFaults) {
+          const fault = rule.faults[name];
+          if (fault?.times !== undefined && ordinal('create') >= fault.times) delete active[name];
+        }
       }
     }
     const commit = () => {

@@ -19,8 +19,11 @@ export interface FailFirstFault {
   retryAfterMs?: number;
   /** `json` (the profile's error shape, default) or `html` (an error page from a proxy). */
   body?: 'json' | 'html';
-  /** Which calls are refused: `content` (default), `status` or `any` (create included). */
-  on?: 'content' | 'status' | 'any';
+  /**
+   * Which calls are refused: `content` (default), `status`, `create` (create and remix; the
+   * count is of all creates, since they name no task yet) or `any`.
+   */
+  on?: 'content' | 'status' | 'create' | 'any';
 }
 
 export interface Faults {
@@ -90,6 +93,18 @@ export interface Faults {
   redirectCdn?: boolean;
   /** Lifetime of the signed links in status objects and CDN redirects. Default one hour. */
   linkExpiryMs?: number;
+  /*
+   * Faults of `POST /v1/videos` and `/remix` (set them on `*`: a create names no task yet).
+   * `times` counts creates, as the content faults count responses.
+   */
+  /** The task is made, then no answer ever comes: the client's timeout makes it "uncertain". */
+  createTimeout?: { times?: number };
+  /** The connection is reset as soon as the request's headers arrive: no body read, no task. */
+  createReset?: { times?: number };
+  /** The tasks made by the next creates fail their generation (`failed`, no content). */
+  failGeneration?: { times?: number };
+  /** The task is made at once, the answer sent this much later (real gateways take a second or more). */
+  createLatencyMs?: number;
 }
 
 export const REDIRECT_TARGETS = ['second-origin', 'loop', 'file-url', 'ftp-url', 'javascript-url'] as const;

@@ -14,6 +14,7 @@ export type { Variant } from './sample-assets.js';
 export type { TaskKind } from './seeded-id.js';
 export { parseSeededId } from './seeded-id.js';
 export type { CreateTaskOptions } from './task-store.js';
+export type { CreationRecord, ReceivedFile } from './creation-log.js';
 export { parseByteSize } from './byte-size.js';
 export { ARTIFACT_ERROR_KINDS, REDIRECT_TARGETS } from './faults.js';
 export type { RedirectTarget } from './faults.js';

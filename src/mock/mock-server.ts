@@ -7,6 +7,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleApiRequest } from './api-routes.js';
+import { CreationLog } from './creation-log.js';
+import type { CreationRecord } from './creation-log.js';
 import { statusLink } from './direct-links.js';
 import { FaultRules } from './fault-rules.js';
 import type { Faults } from './faults.js';
@@ -42,6 +44,11 @@ export interface MockServerOptions {
   faults?: Faults;
   /** Seeds synthetic bytes and new ids. Default 1. */
   seed?: number;
+  /**
+   * Answer a repeated `Idempotency-Key` with the task its first create made, instead of making
+   * another. Default false: the gateways ezvideo talks to ignore the header.
+   */
+  honourIdempotencyKey?: boolean;
   /** Keep `requests` (default true; a long-running CLI server turns it off). */
   recordRequests?: boolean;
   /** Called when each response has ended, on either origin. */
@@ -55,6 +62,10 @@ export interface MockServer {
   readonly profile: ProfileName;
   /** Requests to the API origin, in order of arrival. */
   readonly requests: RecordedRequest[];
+  /** Every create and remix received (what each carried, the task it made), in order. */
+  readonly creations: readonly CreationRecord[];
+  /** Tasks made by creates and remixes; with `idempotencyKey`, those made under that key. */
+  creationCount(idempotencyKey?: string): number;
   /**
    * The provider's CDN: the target of the `redirect: 'second-origin'` and `redirectCdn` faults,
    * and of `metadata.url` in `ezmodel`. Its requests include the ones it refused.
@@ -100,6 +111,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const state: SimulatorState = {
     profile,
     tasks: new TaskStore(options.generationTimeMs ?? 0, () => profile.newTaskId(random)),
+    creations: new CreationLog(),
+    honourIdempotencyKey: options.honourIdempotencyKey ?? false,
     faults: new FaultRules(options.faults),
     seed,
     key: options.key,
@@ -144,6 +157,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port,
     profile: profileName,
     requests,
+    creations: state.creations.records,
+    creationCount: (key) => state.creations.count(key),
     secondOrigin: { baseUrl: state.secondOriginUrl, port: secondPort, requests: secondRequests },
     setFaults: (pattern, faults) => state.faults.set(pattern, faults),
     createTask: (createOptions) => state.tasks.create(createOptions).id,

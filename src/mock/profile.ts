@@ -25,6 +25,8 @@ export interface TaskView {
   size: string;
   seconds: string;
   prompt: string;
+  /** The task a remix was made from (`remixed_from_video_id`). */
+  remixedFrom: string | undefined;
   /** Why a failed or cancelled task ended. */
   errorMessage: string | undefined;
 }

@@ -1,4 +1,5 @@
 /** What the request handlers of both origins share for one running simulator. */
+import type { CreationLog } from './creation-log.js';
 import type { FaultRules } from './fault-rules.js';
 import type { LinkSigner } from './link-signer.js';
 import type { Profile } from './profile.js';
@@ -7,6 +8,10 @@ import type { TaskStore } from './task-store.js';
 export interface SimulatorState {
   profile: Profile;
   tasks: TaskStore;
+  /** Every create and remix received. */
+  creations: CreationLog;
+  /** A repeated `Idempotency-Key` gets the task its first create made, as servers that honour it do. */
+  honourIdempotencyKey: boolean;
   faults: FaultRules;
   /** Seeds the synthetic bytes. */
   seed: number;

@@ -19,6 +19,8 @@ export interface MockTask {
   readonly seconds: string;
   readonly resolution: string;
   readonly prompt: string;
+  /** The task a remix was made from. */
+  readonly remixedFrom: string | undefined;
   /** Bumped by the `etagChanges` fault: each version is a different file. */
   version: number;
 }
@@ -36,6 +38,7 @@ export interface CreateTaskOptions {
   seconds?: string;
   resolution?: string;
   prompt?: string;
+  remixedFrom?: string;
 }
 
 /** How long completed content stays downloadable, as OpenAI's links (about an hour). */
@@ -76,6 +79,7 @@ export class TaskStore {
       seconds: options.seconds ?? '8',
       resolution: options.resolution ?? '1280x720',
       prompt: options.prompt ?? 'A calm sea at dawn',
+      remixedFrom: options.remixedFrom,
       version: 0,
     };
     this.tasks.set(id, task);
@@ -100,6 +104,7 @@ export function viewTask(task: MockTask, now: number, neverFinish: boolean): Tas
     size: task.resolution,
     seconds: task.seconds,
     prompt: task.prompt,
+    remixedFrom: task.remixedFrom,
   };
   if (running) {
     const queued = generation > 0 && elapsed < generation * QUEUED_SHARE;

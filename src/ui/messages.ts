@@ -24,6 +24,7 @@ const defaultHints: Record<ErrorCode, string> = {
   server: 'The server failed; run the same command again later: it resumes.',
   output: 'Check the output path, its permissions and the free space, then run the same command again.',
   integrity: 'Run the same command again to download it afresh; a damaged file is never landed.',
+  uncertain: "Check the gateway's task list or bill for it; to create it again anyway, re-run with --retry-uncertain.",
   interrupted: 'Run the same command again to go on.',
 };
 

@@ -8,7 +8,7 @@ import { cleanEnv, repoRoot, runCli } from '../helpers/run-cli.js';
 /** Every command's --help, pinned: `help.txt` for the program, `help-<command>.txt` for the others. */
 const helpPages: Array<{ args: string[]; fixture: string }> = [
   { args: [], fixture: 'help.txt' },
-  ...['download', 'wait', 'head', 'verify', 'config', 'config set', 'config get', 'config unset', 'config list', 'config path', 'mock'].map((command) => ({
+  ...['download', 'wait', 'create', 'head', 'verify', 'config', 'config set', 'config get', 'config unset', 'config list', 'config path', 'mock'].map((command) => ({
     args: command.split(' '),
     fixture: `help-${command.replace(' ', '-')}.txt`,
   })),

@@ -64,6 +64,9 @@ const cases: Case[] = [
     error: /^2 of 2 ids failed; the first: nope_z: /,
     also: (lines) => assert.ok(lines.some((line) => /^vid_e2: download failed: \S+ already exists$/.test(line)), lines.join('\n')),
   },
+  { name: 'create without a prompt', args: ['create', '--model', 'sora-2'], exit: 2, error: /^no prompt given$/ },
+  { name: 'a create manifest line with a typo', args: ['create', '--input', 'bad-jobs.jsonl'], exit: 2, error: /^bad-jobs\.jsonl line 2: unknown field "promt"$/ },
+  { name: 'a create whose remix task does not exist', args: ['create', '--prompt', 'x', '--remix', 'nope_r'], exit: 4, error: /^create: nope_r: remix: video not found / },
   { name: 'a host that does not resolve', args: ['download', 'vid_x', '--base-url', 'http://no-such-host.invalid'], exit: 8, error: /no-such-host\.invalid.*: (host not found|DNS lookup failed)$/,
     // Retried briefly: 3 retries (a few seconds), not the 8 of the usual budget.
     also: (lines) => assert.equal(lines.filter((line) => / attempt \d+ failed: /.test(line)).length, 3, lines.join('\n')) },
@@ -116,6 +119,7 @@ describe('one voice: each failure on a terminal and in a log', () => {
     cwd = await tempDir();
     await writeFile(join(cwd, 'a-file.txt'), 'not a folder\n');
     await writeFile(join(cwd, 'damaged.mp4'), Buffer.from('00000020667479706973366d', 'hex'));
+    await writeFile(join(cwd, 'bad-jobs.jsonl'), '{"prompt":"fine"}\n{"promt":"a typo"}\n');
     await mkdir(join(cwd, 'out'));
     await writeFile(join(cwd, 'out', 'vid_e2.mp4'), 'an earlier download\n');
     server.setFaults('size_1m_rr', { reset: { afterBytes: 5000 } });

@@ -163,3 +163,22 @@ test('every flag is described, in kebab-case', () => {
     assert.ok(flag.description.length > 10);
   }
 });
+
+test('the create flags: --fail-on create, --create-reset k, --fail-generation k, --honour-idempotency-key', async () => {
+  // Each k counts the creates received, the refused and reset ones included.
+  const run = start({ json: true, generationTime: '0', failFirst: '1:429', failOn: 'create', createReset: '2', failGeneration: '3', honourIdempotencyKey: true });
+  try {
+    const { baseUrl } = JSON.parse(await run.firstLine) as { baseUrl: string };
+    const create = (key: string) =>
+      request(`${baseUrl}/v1/videos`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, body: '{"prompt":"x"}' });
+    assert.equal((await create('a')).status, 429, '--fail-first on create');
+    await assert.rejects(create('b'), { code: 'ECONNRESET' });
+    assert.equal(json(await create('c'))['status'], 'failed');
+    const fine = json(await create('d'));
+    assert.equal(fine['status'], 'completed');
+    assert.equal(json(await create('d'))['id'], fine['id'], 'a repeated key gets its first task');
+  } finally {
+    run.stop();
+  }
+  assert.equal(await run.exit, 0);
+});

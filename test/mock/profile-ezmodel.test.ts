@@ -13,7 +13,7 @@ before(async () => {
 after(() => server.close());
 
 test('status calls: task_ ids, internal status words, progress as "N%", flat task_not_exist', async () => {
-  const created = json(await request(`${server.baseUrl}/v1/videos`, { method: 'POST', body: 'multipart is accepted unread' }));
+  const created = json(await request(`${server.baseUrl}/v1/videos`, { method: 'POST', body: '{"prompt":"x"}', headers: { 'content-type': 'application/json' } }));
   const id = String(created['id']);
   assert.match(id, /^task_[a-z0-9]{32}$/);
   assert.equal(created['status'], 'QUEUED');

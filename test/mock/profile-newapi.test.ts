@@ -39,7 +39,7 @@ test('status: task_ ids; "unknown" while queued, then in_progress with integer p
   assert.equal(object['object'], 'video');
   assert.equal(object['progress'], 0);
 
-  const created = json(await request(`${server.baseUrl}/v1/videos`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }));
+  const created = json(await request(`${server.baseUrl}/v1/videos`, { method: 'POST', body: '{"prompt":"x"}', headers: { 'content-type': 'application/json' } }));
   assert.match(String(created['id']), /^task_[a-z0-9]{32}$/);
 
   const running = json(await request(statusUrl('never_newapi')));

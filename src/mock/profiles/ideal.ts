@@ -28,7 +28,7 @@ export const idealProfile: Profile = {
     seconds: task.seconds,
     prompt: task.prompt,
     error: task.errorMessage === undefined ? null : { message: task.errorMessage, code: `video_${task.phase}` },
-    remixed_from_video_id: null,
+    remixed_from_video_id: task.remixedFrom ?? null,
   }),
   statusHeaders: () => ({}),
   unauthorized: () => error(401, 'Invalid or missing API key', 'unauthorized'),

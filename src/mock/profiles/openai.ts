@@ -32,7 +32,7 @@ export const openaiProfile: Profile = {
     prompt: task.prompt,
     size: task.size,
     seconds: task.seconds,
-    remixed_from_video_id: null,
+    remixed_from_video_id: task.remixedFrom ?? null,
     error:
       task.errorMessage === undefined
         ? null
