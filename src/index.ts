@@ -20,7 +20,7 @@ export { parseErrorBody, type ServerError } from './api/error-body.js';
 export { EzvideoError, HttpError, ExitCode, type ErrorCode } from './errors.js';
 export type { DownloadOptions, OutputTarget } from './core/download.js';
 export type { SourceKind, SourceMode } from './core/content-source.js';
-export type { DownloadResult, DownloadEvent, WaitEvent, EngineEvent, EventSink } from './core/events.js';
+export type { DownloadResult, DownloadEvent, WaitEvent, CreateEvent, EngineEvent, EventSink } from './core/events.js';
 export { probeContent, type ContentInfo, type RangeSupport } from './core/probe-content.js';
 export { checkFileStructure, type StructureCheck } from './core/integrity/check-structure.js';
 export { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
@@ -29,7 +29,6 @@ export { nextPollDelayMs, firstPollOffsetMs, defaultPollPolicy, type PollPolicy 
 export type { CreateVideoRequest, UploadedFile } from './api/create-body.js';
 export { runCreateBatch, type CreateBatchOptions, type JobOutcome, type JobOutcomeKind, type JobDownload } from './core/create-batch.js';
 export type { CreateJob } from './core/create-job.js';
-export type { CreateEvent } from './core/create-events.js';
 export { Journal, type JournalEntry, type JournalStep, type JobRecord, type JobState } from './core/journal.js';
 export type { LockOwner } from './core/output-lock.js';
 

@@ -4,7 +4,7 @@ import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
 import type { VideoTask } from '../api/video.js';
 import { runCreateBatch, type JobOutcome } from '../core/create-batch.js';
-import type { CreateEvent } from '../core/create-events.js';
+import type { CreateEvent } from '../core/events.js';
 import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/download-errors.js';
 import { Journal } from '../core/journal.js';

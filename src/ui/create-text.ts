@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { CreateEvent } from '../core/create-events.js';
+import type { CreateEvent } from '../core/events.js';
 import { formatDuration } from '../units.js';
 import { idLine, idWarningLine } from './messages.js';
 

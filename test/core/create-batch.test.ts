@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCreateBatch, type JobOutcome } from '../../src/core/create-batch.js';
-import type { CreateEvent } from '../../src/core/create-events.js';
+import type { CreateEvent } from '../../src/core/events.js';
 import { downloadVideo } from '../../src/core/download.js';
 import { Journal } from '../../src/core/journal.js';
 import { createVideo, EzvideoError } from '../../src/index.js';
