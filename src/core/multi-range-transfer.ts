@@ -49,7 +49,7 @@ function mismatch(response: HttpResponse, from: number, last: number, state: Ran
     { offset: from, end: last + 1, probing: false, recorded: { etag: state.etag, totalBytes: state.totalBytes }, proveSameFile: true },
     { status: response.status, headers: response.headers },
   );
-  return verdict.action === 'append' ? undefined : refusalReason(verdict);
+  return refusalReason(verdict);
 }
 
 /**

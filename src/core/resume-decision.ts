@@ -94,9 +94,11 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   return { action: 'whole', total: parseContentLength(headers['content-length']), rangesProven: false, restart, rangeIgnored: resuming && !changed };
 }
 
-/** Why an answer does not continue the bytes on disk, in words: for a verdict other than `append`. */
-export function refusalReason(verdict: Exclude<ResumeVerdict, { action: 'append' }>): string {
+/** Why an answer does not continue the bytes on disk, in words; undefined for an `append`. */
+export function refusalReason(verdict: ResumeVerdict): string | undefined {
   switch (verdict.action) {
+    case 'append':
+      return undefined;
     case 'whole':
       return verdict.restart ?? 'the server answered with the whole file';
     case 'restart':

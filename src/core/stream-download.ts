@@ -94,11 +94,12 @@ export class StreamDownload {
         { offset: this.#offset, probing: false, recorded: { etag: this.#etag, totalBytes: this.#total }, proveSameFile: false },
         response,
       );
-      if (verdict.action !== 'append') {
+      const refusal = refusalReason(verdict);
+      if (refusal !== undefined) {
         discardBody(response);
         // 'server', not 'network': not retried, since another request cannot continue either;
         // it would only fetch the whole file again for nothing.
-        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${refusalReason(verdict)})`, {
+        throw new EzvideoError('server', `${id}: the transfer broke after ${this.#offset} bytes were written to stdout, and the server cannot continue it (${refusal})`, {
           hint: 'Download to a file instead (-o <file>): a file can be restarted and resumed.',
         });
       }

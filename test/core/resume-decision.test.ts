@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideResume, type ResumeAsk, type ResumeVerdict } from '../../src/core/resume-decision.js';
+import { decideResume, refusalReason, type ResumeAsk, type ResumeVerdict } from '../../src/core/resume-decision.js';
 
 const strong = '"v1"';
 const recorded = { etag: strong, totalBytes: 100 };
@@ -71,5 +71,27 @@ describe('decideResume: one rule for every engine', () => {
     const whole = (etag: string) => decideResume(resuming, { status: 200, headers: { 'content-length': '100', etag } });
     assert.deepEqual(whole(strong), { action: 'whole', total: 100, rangesProven: false, restart: 'the server ignored the range request', rangeIgnored: true });
     assert.deepEqual(whole('"v2"'), { action: 'whole', total: 100, rangesProven: false, restart: 'the content changed on the server', rangeIgnored: false });
+  });
+  it('refusalReason: none for an append, the words of every other verdict', () => {
+    assert.deepEqual(
+      [
+        refusalReason({ action: 'append', total: 100, rangesProven: false }),
+        refusalReason({ action: 'whole', total: 100, rangesProven: false, restart: 'the server ignored the range request', rangeIgnored: true }),
+        refusalReason({ action: 'whole', total: 100, rangesProven: false, restart: undefined, rangeIgnored: false }),
+        refusalReason({ action: 'restart', reason: 'why restart' }),
+        refusalReason({ action: 'refuse', reason: 'why refuse' }),
+        refusalReason({ action: 'done' }),
+        refusalReason({ action: 'ask-plainly' }),
+      ],
+      [
+        undefined,
+        'the server ignored the range request',
+        'the server answered with the whole file',
+        'why restart',
+        'why refuse',
+        'the server says the file is already complete',
+        'the answer proves nothing about ranges',
+      ],
+    );
   });
 });
