@@ -23,7 +23,11 @@ function stdoutStandIn(): { stream: PassThrough; bytes: () => Buffer } {
 }
 
 const cannotContinue = (error: unknown): boolean =>
-  error instanceof EzvideoError && error.code === 'server' && error.exitCode === ExitCode.network && /cannot continue it/.test(error.message);
+  error instanceof EzvideoError &&
+  error.code === 'server' &&
+  error.exitCode === ExitCode.network &&
+  /cannot continue it/.test(error.message) &&
+  /^Download to a file instead \(-o <file>\)/.test(error.hint ?? '');
 
 describe('-o - (a stream that cannot be rewound) against the simulator', () => {
   let server: MockServer;
@@ -191,5 +195,18 @@ describe('-o - with validators a real server may send', () => {
     assert.equal(requests[1]?.['if-range'], '"v1"');
     assert.equal(out.bytes().toString(), 'AAAAAAAAAABBBBBBBBBB');
     assert.equal(result.bytes, 20);
+  });
+
+  it('no validators at all: the resume sends no If-Range, and a 206 of the same source that continues is appended', async () => {
+    const { client, requests } = scriptedClient([
+      { status: 200, headers: { 'content-length': '20' }, body: Buffer.from('AAAAAAAAAA'), reset: true },
+      { status: 206, headers: { 'content-length': '10', 'content-range': 'bytes 10-19/20' }, body: Buffer.from('BBBBBBBBBB'), reset: false },
+    ]);
+    const out = stdoutStandIn();
+    const result = await downloadVideo('vid_plain', { client, output: { kind: 'stream', stream: out.stream }, retry: fastRetry });
+    assert.equal(requests[1]?.['range'], 'bytes=10-');
+    assert.ok(!('if-range' in (requests[1] ?? {})), JSON.stringify(requests[1]));
+    assert.equal(out.bytes().toString(), 'AAAAAAAAAABBBBBBBBBB');
+    assert.equal(result.resumed, true);
   });
 });
