@@ -230,8 +230,12 @@ for (const profile of allProfiles) {
       const [first, second] = contentRequests(server, id);
       assert.equal(first?.cut, 'short-body');
       assert.equal(second?.status, rangesWork ? 206 : 200);
-      if (rangesWork) assert.equal(rangeStart(second!), 2 * MiB - MAX_THROTTLE_PIECE);
-      assert.equal(second?.bodyBytes, rangesWork ? MAX_THROTTLE_PIECE : 2 * MiB);
+      // Where the resume starts is what had reached the engine when the body failed: every byte
+      // sent, unless a loaded machine left some in the body stream, which its error discards.
+      // Either way it goes on from there rather than from zero, and fetches only the rest.
+      const resumedAt = rangesWork ? rangeStart(second!) : 0;
+      if (rangesWork) assert.ok(resumedAt > 0 && resumedAt <= 2 * MiB - MAX_THROTTLE_PIECE, `resumed at ${resumedAt}`);
+      assert.equal(second?.bodyBytes, 2 * MiB - resumedAt);
     });
 
     it('a short body on every attempt is never renamed into place (exit 8)', async () => {
