@@ -22,6 +22,7 @@ import {
   servedSha256,
   sidecars,
   removeTempDirs,
+  resumedWithin,
   tempDir,
   testKey,
 } from '../helpers/download-sim.js';
@@ -108,10 +109,13 @@ for (const profile of allProfiles) {
         const result = await running;
         assert.equal(bytesSha256(Buffer.concat(chunks)), await servedSha256(server, id));
         assert.equal(result.sha256, await servedSha256(server, id));
-        assert.deepEqual(contentRequests(server, id).map((request) => [request.range, request.status]), [[undefined, 200], [`bytes=${cutAt}-`, 206]]);
+        const [first, second, ...rest] = contentRequests(server, id);
+        assert.deepEqual([first?.range, first?.status, second?.status, rest.length], [undefined, 200, 206, 0]);
+        assert.ok(resumedWithin(second, cutAt), second?.range);
       } else {
         await assert.rejects(running, (error: unknown) => error instanceof EzvideoError && error.exitCode === ExitCode.network && /cannot continue it/.test(error.message));
-        assert.equal(Buffer.concat(chunks).length, cutAt, 'the start was never sent twice');
+        const written = Buffer.concat(chunks).length;
+        assert.ok(written > 0 && written <= cutAt, `the start was never sent twice (${written} bytes)`);
       }
     });
 
@@ -194,7 +198,7 @@ for (const profile of allProfiles) {
       assert.equal(await fileSha256(result.path), result.sha256);
       const [first, second] = contentRequests(server, id);
       assert.equal(first?.range, undefined);
-      if (rangesWork) assert.equal(second?.range, `bytes=${cutAt}-`, 'the client did ask for the rest');
+      if (rangesWork) assert.ok(resumedWithin(second, cutAt), `the client did ask for the rest: ${second?.range}`);
       assert.equal(second?.status, 200);
       assert.equal(second?.bodyBytes, 2 * MiB, 'the whole file came again');
       assert.ok(log.ofType('download-warning').some((event) => /ignored the range request; restarting from zero/.test(event.message)));
@@ -211,7 +215,7 @@ for (const profile of allProfiles) {
       assert.equal(first?.cut, 'reset');
       assert.equal(second?.status, 200, 'the old validator no longer matches: the whole new file');
       if (rangesWork) {
-        assert.equal(rangeStart(second!), cutAt, 'the client asked for the rest');
+        assert.ok(resumedWithin(second, cutAt), `the client asked for the rest: ${second?.range}`);
         assert.ok(second?.headers['if-range'] !== undefined && second.headers['if-range'] !== server.payloadOf(id).etag, 'If-Range carried the old ETag');
       }
       const payload = server.payloadOf(id);

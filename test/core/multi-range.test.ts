@@ -10,7 +10,7 @@ import { type DownloadOptions, downloadVideo } from '../../src/core/download.js'
 import { rangesStatePath, readRangesState } from '../../src/core/part-state.js';
 import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
 import { type MockServer, startMockServer } from '../../src/mock/index.js';
-import { clientFor, contentRequests, eventLog, exists, fastRetry, fileSha256, rangeStart, removeTempDirs, servedSha256, sidecars, tempDir, testKey, waitUntil } from '../helpers/download-sim.js';
+import { clientFor, contentRequests, eventLog, exists, fastRetry, fileSha256, rangeStart, removeTempDirs, resumedWithin, servedSha256, sidecars, tempDir, testKey, waitUntil } from '../helpers/download-sim.js';
 
 const MiB = 1024 * 1024;
 /** A multiple of the simulator's 64 KiB throttle piece, where its reset is always delivered. */
@@ -76,7 +76,7 @@ describe('downloadVideo with several connections', () => {
     assert.equal(requests[0]?.cut, 'reset');
     // The first range (0 .. 2 MiB) went on from the byte where it was cut, as a bounded range.
     assert.ok(
-      requests.some((request) => request.range === `bytes=${cutAt}-${2 * MiB - 1}` && request.status === 206),
+      requests.some((request) => resumedWithin(request, cutAt) && request.range?.endsWith(`-${2 * MiB - 1}`) && request.status === 206),
       JSON.stringify(requests.map((request) => request.range)),
     );
     // No range started again from its beginning: the bytes already written were kept.

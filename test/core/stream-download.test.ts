@@ -8,7 +8,7 @@ import { downloadVideo } from '../../src/core/download.js';
 import { EzvideoError, ExitCode } from '../../src/errors.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
-import { clientFor, contentRequests, fastRetry, testKey } from '../helpers/download-sim.js';
+import { clientFor, contentRequests, fastRetry, resumedWithin, testKey } from '../helpers/download-sim.js';
 
 const MiB = 1024 * 1024;
 /** Throttled, and on a 64 KiB throttle piece, so the client has read every byte before the reset. */
@@ -68,7 +68,7 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
     assert.ok(out.bytes().equals(served), 'stdout got the served file, byte for byte');
     assert.equal(result.resumed, true);
     assert.equal(result.attempts, 2);
-    assert.equal(contentRequests(server, id)[1]?.range, `bytes=${cutAt}-`);
+    assert.ok(resumedWithin(contentRequests(server, id)[1], cutAt), contentRequests(server, id)[1]?.range);
   });
 
   it('an output that closes mid-download (its reader went away): exit 9 at once, not retried, no hang', async () => {
@@ -107,7 +107,7 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
     const out = stdoutStandIn();
     await assert.rejects(downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: out.stream }, retry: fastRetry }), cannotContinue);
     assert.equal(contentRequests(server, id).length, 2);
-    assert.equal(out.bytes().length, cutAt, 'the start was never sent twice');
+    assert.ok(out.bytes().length > 0 && out.bytes().length <= cutAt, `the start was never sent twice (${out.bytes().length} bytes)`);
   });
 
   it('a file that changed between attempts (etagChanges) is never spliced in: exit 8, stdout a prefix of the first version', async () => {
@@ -122,7 +122,7 @@ describe('-o - (a stream that cannot be rewound) against the simulator', () => {
     const out = stdoutStandIn();
     await assert.rejects(downloadVideo(id, { client: clientFor(server), output: { kind: 'stream', stream: out.stream }, retry: fastRetry }), cannotContinue);
     const written = out.bytes();
-    assert.equal(written.length, cutAt);
+    assert.ok(written.length > 0 && written.length <= cutAt, `${written.length} bytes`);
     assert.ok(written.equals(firstVersion.subarray(0, written.length)), 'stdout holds a prefix of the first version only');
     assert.equal(contentRequests(server, id).length, 2);
   });

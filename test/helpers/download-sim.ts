@@ -62,6 +62,17 @@ export function rangeStart(request: RecordedRequest): number {
   return match?.[1] === undefined ? 0 : Number(match[1]);
 }
 
+/**
+ * Whether a request resumed after a cut at byte `cutAt` asked for the rest from what had arrived:
+ * from `cutAt` itself, or a little before it on a loaded machine, where bytes that had left the
+ * server but not yet reached the engine are lost with the connection (the kernel drops them on a
+ * reset, and the body stream's error discards what it held). Never from 0, never past the cut.
+ */
+export function resumedWithin(request: RecordedRequest | undefined, cutAt: number): boolean {
+  const start = request === undefined ? 0 : rangeStart(request);
+  return /^bytes=\d+-/.test(request?.range ?? '') && start > 0 && start <= cutAt;
+}
+
 /** Files left in a folder, to prove that nothing but the finished file (or nothing) remains. */
 export function filesIn(dir: string): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
