@@ -63,6 +63,25 @@ for (const profile of allProfiles) {
         ...overrides,
       });
 
+    it('a part file that grew behind the download (another writer) is not landed: exit 9, nothing at the final path', async () => {
+      const id = 'size_1m_grown';
+      const path = pathOf(id);
+      server.setFaults(id, { throttle: 1024 * KiB });
+      let grown = false;
+      const onEvent: DownloadOptions['onEvent'] = (event) => {
+        if (grown || event.type !== 'download-progress' || event.bytes < 256 * KiB) return;
+        grown = true;
+        appendFileSync(sidecars(path).part, Buffer.alloc(2048 * KiB));
+      };
+      const error = await failure(download(id, { onEvent }));
+      assert.ok(grown, 'the part file was written to from outside');
+      assert.equal(error.exitCode, ExitCode.output);
+      const held = Number(/^size_1m_grown: .*\.part holds (\d+) bytes where 1048576 were written$/.exec(error.message)?.[1]);
+      assert.ok(held > 2048 * KiB, error.message);
+      assert.match(error.hint ?? '', /starts the file over/);
+      assert.equal(await exists(path), false);
+    });
+
     it('a clean chunked cut (no Content-Length, clean end) is caught by the structure check and retried to an identical file', async () => {
       const id = 'size_1m_chunkcut';
       server.setFaults(id, { chunkedCut: { atByte: 300 * KiB, times: 1 } });
@@ -187,34 +206,3 @@ for (const profile of allProfiles) {
     });
   });
 }
-
-describe('downloadVideo: the bytes counted are the bytes on disk', () => {
-  let server: MockServer;
-  let dir: string;
-  before(async () => {
-    server = await startMockServer({ profile: 'ideal', key: testKey, seed: 11 });
-    dir = await tempDir();
-  });
-  after(async () => {
-    await server.close();
-  });
-
-  it('a part file that grew behind the download (another writer) is not landed: exit 9, nothing at the final path', async () => {
-    const id = 'size_1m_grown';
-    const path = join(dir, `${id}.mp4`);
-    server.setFaults(id, { throttle: 1024 * KiB });
-    let grown = false;
-    const onEvent: DownloadOptions['onEvent'] = (event) => {
-      if (grown || event.type !== 'download-progress' || event.bytes < 256 * KiB) return;
-      grown = true;
-      appendFileSync(sidecars(path).part, Buffer.alloc(2048 * KiB));
-    };
-    const error = await failure(downloadVideo(id, { client: clientFor(server), output: { kind: 'file', path, renameByType: false }, retry: fastRetry, onEvent }));
-    assert.ok(grown, 'the part file was written to from outside');
-    assert.equal(error.exitCode, ExitCode.output);
-    const held = Number(/^size_1m_grown: .*\.part holds (\d+) bytes where 1048576 were written$/.exec(error.message)?.[1]);
-    assert.ok(held > 2048 * KiB, error.message);
-    assert.match(error.hint ?? '', /starts the file over/);
-    assert.equal(await exists(path), false);
-  });
-});
