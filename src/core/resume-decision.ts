@@ -55,7 +55,7 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
   const recordedEtag = ask.recorded?.etag;
   const total = ask.recorded?.totalBytes;
   if (ask.probing && status !== 200) {
-    const whole = status === 206 && range?.satisfied === true && range.start === 0 && range.total !== undefined && range.end === range.total - 1;
+    const whole = status === 206 && range?.satisfied === true && range.start === 0 && range.end + 1 === range.total;
     return whole ? { action: 'whole', total: range.total, rangesProven: true, restart: undefined, rangeIgnored: false } : { action: 'ask-plainly' };
   }
   if (status === 416) {
