@@ -9,6 +9,7 @@ import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/download-errors.js';
 import { Journal } from '../core/journal.js';
 import { makeOutputDir } from '../core/output-dir.js';
+import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } from '../ui/create-text.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
@@ -161,6 +162,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       createConcurrency: flags.createConcurrency,
       retryUncertain: flags.retryUncertain,
       retryFailed: flags.retryFailed,
+      retry: { ...defaultRetryPolicy, retries: flags.retries },
       wait: flags.wait || thenDownload,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,

@@ -149,7 +149,8 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
         const job = jobs[index] as CreateJob;
         const key = keys[index] as string;
         const known = record(key);
-        const attempt = await createOne(job, key, known?.state === 'uncertain' ? known.idempotencyKey : undefined, options);
+        const resentKey = known?.state === 'uncertain' ? known.idempotencyKey : undefined;
+        const attempt = await createOne(job, key, resentKey, options);
         if (attempt.kind === 'created') {
           await journal?.append(key, job.line, { step: 'created', taskId: attempt.task.id });
           emit({ type: 'create-done', line: job.line, taskId: attempt.task.id, reused: false });
@@ -157,9 +158,11 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
           else end(index, { ...base, taskId: attempt.task.id, reused: false, outcome: 'created', exitCode: ExitCode.success, task: attempt.task });
           return;
         }
-        await journal?.append(key, job.line, { step: attempt.kind, message: attempt.error.message });
-        emit({ type: 'create-failed', line: job.line, message: attempt.error.message, exitCode: attempt.error.exitCode, fromJournal: false });
-        end(index, { ...base, taskId: undefined, reused: false, outcome: attempt.kind, exitCode: attempt.error.exitCode, error: attempt.error });
+        const { kind, error } = madeNothing(attempt, resentKey !== undefined);
+        // Refused before it was sent (its image): nothing is journaled, the job stays as it was.
+        if (attempt.kind !== 'not-sent') await journal?.append(key, job.line, { step: kind, message: error.message });
+        emit({ type: 'create-failed', line: job.line, message: error.message, exitCode: error.exitCode, fromJournal: false });
+        end(index, { ...base, taskId: undefined, reused: false, outcome: kind, exitCode: error.exitCode, error });
       }),
     ),
   );
@@ -170,13 +173,34 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
   return outcomes.filter((outcome): outcome is JobOutcome<D> => outcome !== undefined);
 }
 
-/** One job's create: its image read, its `submitting` line on disk, then the request. */
-async function createOne<D extends JobDownload>(job: CreateJob, key: string, resentKey: string | undefined, options: CreateBatchOptions<D>): Promise<CreateAttempt> {
+/**
+ * How a create that brought no task ends. A refusal of a re-send (--retry-uncertain) says
+ * nothing of the first create, which may have made a task: the job stays uncertain, or the next
+ * run would create it afresh under a new Idempotency-Key and bill it twice.
+ */
+function madeNothing(attempt: Exclude<CreateAttempt, { kind: 'created' }> | NotSent, resent: boolean): { kind: 'refused' | 'uncertain'; error: EzvideoError } {
+  if (attempt.kind === 'not-sent') return { kind: 'refused', error: attempt.error };
+  if (attempt.kind === 'uncertain' || !resent) return attempt;
+  const { error } = attempt;
+  const message = `${error.message}; this was the re-send of a create whose outcome is unknown, so a task may still have been made (and billed) by the first`;
+  return { kind: 'uncertain', error: new EzvideoError('uncertain', message, { cause: error, causeCode: error.causeCode }) };
+}
+
+/** A create not sent: its image could not be read. */
+type NotSent = { kind: 'not-sent'; error: EzvideoError };
+
+/** One job's create: its image read, its `submitting` line on disk, then the request; `not-sent` when its image cannot be read. */
+async function createOne<D extends JobDownload>(
+  job: CreateJob,
+  key: string,
+  resentKey: string | undefined,
+  options: CreateBatchOptions<D>,
+): Promise<CreateAttempt | NotSent> {
   let inputReference;
   try {
     inputReference = job.inputReference === undefined ? undefined : await readInputReference(resolve(options.baseDir ?? '.', job.inputReference));
   } catch (error) {
-    if (error instanceof EzvideoError) return { kind: 'refused', error };
+    if (error instanceof EzvideoError) return { kind: 'not-sent', error };
     throw error;
   }
   const idempotencyKey = resentKey ?? newIdempotencyKey(key);

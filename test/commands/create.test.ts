@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
@@ -126,6 +126,74 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     const fourth = await runCli([...args, '--retry-uncertain'], { env: env() });
     assert.equal(fourth.code, 0, fourth.stderr);
     assert.equal(server.creations.length, before + 3, 'a job with a task is never sent again, flag or not');
+  });
+
+  it('an uncertain create whose re-send gets no connection stays uncertain: the run after it, without the flag, sends nothing (not billed twice)', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'jobs.jsonl');
+    await writeFile(manifest, manifestOf([{ prompt: 'made, never answered' }]));
+    const down = await startMockServer({ key: testKey });
+    await down.close();
+    const args = ['--response-timeout', '500ms', 'create', '--input', manifest, '--retries', '1'];
+    server.setFaults('*', { createTimeout: { times: 1 } });
+    const before = server.creations.length;
+    const first = await runCli(args, { env: env() });
+    server.setFaults('*', {});
+    assert.equal(first.code, 10, first.stderr);
+    assert.equal(server.creations.length, before + 1, 'the task exists');
+
+    const resent = await runCli([...args, '--retry-uncertain'], { env: cleanEnv({ EZVIDEO_API_KEY: testKey, EZVIDEO_BASE_URL: down.baseUrl }) });
+    assert.equal(resent.code, 10, resent.stderr);
+    assert.match(resent.stderr, /^error: .*line 1: .*; this was the re-send of a create whose outcome is unknown, so a task may still have been made \(and billed\) by the first\nhint: .*--retry-uncertain/m);
+    assert.deepEqual(await journalSteps(`${manifest}.journal`), ['1:submitting', '1:uncertain', '1:submitting', '1:uncertain']);
+
+    const third = await runCli(args, { env: env() });
+    assert.equal(third.code, 10, third.stderr);
+    assert.match(third.stderr, /line 1: earlier run: /);
+    assert.equal(server.creations.length, before + 1, 'not created again');
+  });
+
+  for (const status of [400, 409]) {
+    it(`a --retry-uncertain re-send answered ${status} stays uncertain, never created afresh`, async () => {
+      const dir = await tempDir();
+      const manifest = join(dir, 'jobs.jsonl');
+      await writeFile(manifest, manifestOf([{ prompt: `refused re-send ${status}` }]));
+      const args = ['--response-timeout', '500ms', 'create', '--input', manifest];
+      server.setFaults('*', { createTimeout: { times: 1 } });
+      const before = server.creations.length;
+      const first = await runCli(args, { env: env() });
+      assert.equal(first.code, 10, first.stderr);
+      server.setFaults('*', { failFirst: { count: 1, status, on: 'create' } });
+      const resent = await runCli([...args, '--retry-uncertain'], { env: env() });
+      server.setFaults('*', {});
+      assert.equal(resent.code, 10, resent.stderr);
+      assert.match(resent.stderr, /this was the re-send of a create whose outcome is unknown/);
+      const third = await runCli(args, { env: env() });
+      assert.equal(third.code, 10, third.stderr);
+      assert.equal(server.creations.length, before + 1, 'one task, made by the first run only');
+      assert.deepEqual(await journalSteps(`${manifest}.journal`), ['1:submitting', '1:uncertain', '1:submitting', '1:uncertain']);
+    });
+  }
+
+  it('an uncertain create whose image is gone by the --retry-uncertain run: refused unsent, nothing journaled, still uncertain after', async () => {
+    const dir = await tempDir();
+    const image = join(dir, 'a.png');
+    const journal = join(dir, 'journal');
+    await writeFile(image, png);
+    const args = ['--response-timeout', '500ms', 'create', '--prompt', 'from a frame', '--input-reference', image, '--journal', journal];
+    server.setFaults('*', { createTimeout: { times: 1 } });
+    const before = server.creations.length;
+    const first = await runCli(args, { env: env() });
+    server.setFaults('*', {});
+    assert.equal(first.code, 10, first.stderr);
+    await rm(image);
+    const resent = await runCli([...args, '--retry-uncertain'], { env: env() });
+    assert.equal(resent.code, 2, resent.stderr);
+    assert.deepEqual(await journalSteps(journal), ['1:submitting', '1:uncertain'], 'nothing journaled for a create not sent');
+    await writeFile(image, png);
+    const third = await runCli(args, { env: env() });
+    assert.equal(third.code, 10, third.stderr);
+    assert.equal(server.creations.length, before + 1);
   });
 
   it('a reset before the body was read is uncertain too: the client cannot tell it from a reset after', async () => {
