@@ -86,6 +86,11 @@ async function checkImage(job: CreateJob, where: string, baseDir: string): Promi
   if (!isFile) throw lineError(where, `the input_reference ${job.inputReference} is not a file (looked for ${path})`);
 }
 
+/** Where a manifest's relative paths start: its own folder (stdin, or no manifest: the current one). */
+export function manifestBaseDir(path: string | undefined): string {
+  return path === undefined || path === '-' ? resolve('.') : dirname(resolve(path));
+}
+
 /**
  * The jobs of a JSON-lines manifest (`-`: stdin). Blank lines and `#` comments are skipped;
  * every other line is checked (JSON, known fields, a prompt, an image that exists) before
@@ -99,7 +104,7 @@ export async function readManifest(path: string, defaults: JobDefaults, io: Comm
     throw cannotReadError(`the manifest ${path}`, error, manifestHint);
   }
   const name = path === '-' ? 'stdin' : path;
-  const baseDir = path === '-' ? resolve('.') : dirname(resolve(path));
+  const baseDir = manifestBaseDir(path);
   const jobs: CreateJob[] = [];
   for (const [index, raw] of content.split(/\r?\n/).entries()) {
     const trimmed = raw.trim();

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
@@ -16,7 +16,7 @@ import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import type { DownloadOutcome } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
-import { readManifest, type JobDefaults } from './create-manifest.js';
+import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
 import { commandChalk, makeReporter } from './make-reporter.js';
 import { checkWaitFlags, taskJson, type IdDownloaderFactory, type WaitFlags } from './wait.js';
 
@@ -57,13 +57,17 @@ async function promptOf(flags: CreateFlags, context: CommandContext): Promise<st
 /** The jobs of this run: the manifest's lines over the flags' defaults, or the flags alone. */
 async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jobs: CreateJob[]; baseDir: string; journalPath: string | undefined }> {
   const prompt = await promptOf(flags, context);
+  const baseDir = manifestBaseDir(flags.input);
   const defaults: JobDefaults = {
     prompt: prompt ?? '',
     model: flags.model,
     seconds: flags.seconds,
     size: flags.size,
-    // A path given on the command line starts where the command runs, unlike a manifest's own.
-    inputReference: flags.inputReference === undefined ? undefined : resolve(flags.inputReference),
+    // A path given on the command line starts where the command runs, unlike a manifest's own;
+    // it is kept relative to the manifest's folder, as a manifest's own paths are, because the
+    // job's key hashes it: an absolute path would make every job new once the folder is moved
+    // (or the command run from elsewhere), and create it again.
+    inputReference: flags.inputReference === undefined ? undefined : relative(baseDir, resolve(flags.inputReference)),
     params: flags.param,
     remix: flags.remix === undefined ? undefined : validateTaskId(flags.remix),
   };
@@ -76,7 +80,7 @@ async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jo
   }
   if (prompt === undefined) throw usageError('no prompt given', 'Pass --prompt <text>, --prompt-file <file>, or a manifest of jobs with --input <jobs.jsonl>.');
   // Its output is the flags' own (-o, --dir), as for `download`.
-  return { jobs: [{ line: 1, ...defaults, prompt }], baseDir: resolve('.'), journalPath: flags.journal };
+  return { jobs: [{ line: 1, ...defaults, prompt }], baseDir, journalPath: flags.journal };
 }
 
 /** A job's end as one outcome of a batch, named by its label. */

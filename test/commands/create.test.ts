@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
@@ -96,6 +96,24 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.equal(posts().length, before, 'a re-run creates nothing');
     assert.ok(again.stdout.trim().split('\n').every((line) => /"outcome":"downloaded","reused":true/.test(line)), again.stdout);
     assert.match(again.stderr, /create: 2 jobs: 0 created, 2 reused from the journal, 2 completed, 0 failed, 0 uncertain, 2 downloaded/);
+  });
+
+  it('--input-reference given as a flag: the same batch run from the folder moved elsewhere creates nothing again', async () => {
+    const dir = await tempDir();
+    const workspace = join(dir, 'workspace');
+    await mkdir(workspace);
+    await writeFile(join(workspace, 'a.png'), png);
+    await writeFile(join(workspace, 'jobs.jsonl'), manifestOf([{ prompt: 'one' }, { prompt: 'two' }]));
+    const args = ['create', '--input', 'jobs.jsonl', '--input-reference', 'a.png'];
+    const first = await runCli(args, { env: env(), cwd: workspace });
+    assert.equal(first.code, 0, first.stderr);
+    const moved = join(dir, 'moved');
+    await rename(workspace, moved);
+    const before = posts().length;
+    const again = await runCli(args, { env: env(), cwd: moved });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(posts().length, before, 'nothing created again');
+    assert.match(again.stderr, /create: 2 jobs: 0 created, 2 reused from the journal/);
   });
 
   it('an uncertain create (made, never answered) is not sent again without --retry-uncertain, exit 10; with it, once more, same Idempotency-Key', async () => {
