@@ -14,10 +14,14 @@ const signatures: Array<{ type: string; matches: (bytes: Buffer) => boolean }> =
 
 const byExtension: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif' };
 
+/** An image's type from its own bytes (a misnamed file has its true type), else from its extension. */
+export function imageTypeOf(path: string, bytes: Buffer): string | undefined {
+  return signatures.find((signature) => signature.matches(bytes))?.type ?? byExtension[extname(path).toLowerCase()];
+}
+
 /**
- * Reads the `input_reference` image to upload, its type from its own bytes (a misnamed file
- * still goes out with its true type), else from its extension; a file that is neither is
- * refused before anything is sent.
+ * Reads the `input_reference` image to upload, its type from `imageTypeOf`; a file that has
+ * none is refused before anything is sent.
  */
 export async function readInputReference(path: string): Promise<UploadedFile> {
   let bytes: Buffer;
@@ -26,7 +30,7 @@ export async function readInputReference(path: string): Promise<UploadedFile> {
   } catch (error) {
     throw cannotReadError(`the input reference ${path}`, error, 'Give the path of an image file (PNG, JPEG, WebP or GIF).');
   }
-  const contentType = signatures.find((signature) => signature.matches(bytes))?.type ?? byExtension[extname(path).toLowerCase()];
+  const contentType = imageTypeOf(path, bytes);
   if (contentType === undefined) {
     throw usageError(`the input reference ${path} is not an image ezvideo can tell the type of`, 'Use a PNG, JPEG, WebP or GIF file.');
   }

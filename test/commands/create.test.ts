@@ -308,10 +308,12 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     ['an unknown field', '{"prompt":"a","promt":"typo"}', /line 2: unknown field "promt"/],
     ['a missing prompt', '{"model":"sora-2"}', /line 2: no "prompt"/],
     ['a missing image file', '{"prompt":"a","input_reference":"missing.png"}', /line 2: the input_reference missing\.png is not a file/],
+    ['a file that is not an image', '{"prompt":"a","input_reference":"notes.txt"}', /line 2: the input_reference notes\.txt is not an image ezvideo can tell the type of/],
   ] as const) {
     it(`a manifest line with ${what}: one error naming the line, exit 2, nothing created`, async () => {
       const dir = await tempDir();
       const manifest = join(dir, 'jobs.jsonl');
+      await writeFile(join(dir, 'notes.txt'), 'words, not pixels\n');
       await writeFile(manifest, `{"prompt":"fine"}\n${line}\n{"prompt":"also fine"}\n`);
       const before = posts().length;
       const run = await runCli(['create', '--input', manifest], { env: env() });
@@ -323,4 +325,18 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
       assert.equal(posts().length, before);
     });
   }
+
+  it('two manifest lines with the same output: one error naming both lines, exit 2, nothing created', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'jobs.jsonl');
+    await writeFile(manifest, manifestOf([{ prompt: 'a', output: 'out/x.mp4' }, { prompt: 'b' }, { prompt: 'c', output: './out/../out/x.mp4' }]));
+    const before = posts().length;
+    const run = await runCli(['create', '--input', manifest, '--then-download', '--dir', join(dir, 'videos')], { env: env() });
+    assert.equal(run.code, 2, run.stderr);
+    const lines = run.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 2, run.stderr);
+    assert.equal(lines[0], `error: ${manifest} lines 1 and 3 both have the output ${join(dir, 'out', 'x.mp4')}`);
+    assert.match(lines[1] as string, /^hint: Give each job its own output/);
+    assert.equal(posts().length, before);
+  });
 });
