@@ -2,7 +2,6 @@ import { dirname, relative, resolve } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
-import type { VideoTask } from '../api/video.js';
 import { runCreateBatch, type JobOutcome } from '../core/create-batch.js';
 import type { CreateEvent } from '../core/events.js';
 import type { CreateJob } from '../core/create-job.js';
@@ -14,7 +13,7 @@ import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } from '../ui/create-text.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
-import type { DownloadOutcome } from './download.js';
+import type { DownloadOutcome, IdDownloader } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
 import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
 import { commandChalk, makeReporter } from './make-reporter.js';
@@ -145,7 +144,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
     if (jsonLines) io.stdout.write(`${jobJson(end, labelFor(end.job.line))}\n`);
     else if (options.json && end.taskId !== undefined) io.stdout.write(`${JSON.stringify(taskJson(end.taskId, end.task))}\n`);
   };
-  const downloaders = new Map<string | undefined, (id: string, task?: VideoTask) => Promise<DownloadOutcome>>();
+  const downloaders = new Map<string | undefined, IdDownloader>();
   const downloaderFor = (job: CreateJob) => {
     const output = job.output === undefined ? undefined : resolve(baseDir, job.output);
     let download = downloaders.get(output);
@@ -170,7 +169,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       wait: flags.wait || thenDownload,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
-      download: thenDownload ? (job, id, task) => downloaderFor(job)(id, task) : undefined,
+      download: thenDownload ? (job, id, task, mayHaveLanded) => downloaderFor(job)(id, task, mayHaveLanded) : undefined,
       downloadConcurrency: flags.concurrency,
       signal: io.signal,
       onEvent: reporter.event,

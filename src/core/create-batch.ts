@@ -59,8 +59,13 @@ export interface CreateBatchOptions<D extends JobDownload> {
   wait?: boolean | undefined;
   intervalMs?: number | undefined;
   timeoutMs?: number | undefined;
-  /** Downloads one job's completed task; expected failures are its result (exitCode), not a rejection. */
-  download?: ((job: CreateJob, id: string, task: VideoTask | undefined) => Promise<D>) | undefined;
+  /**
+   * Downloads one job's completed task; expected failures are its result (exitCode), not a
+   * rejection. `mayHaveLanded`: an earlier run journaled the task completed, so its download may
+   * have landed the file and been killed before journaling it: an existing output that is the
+   * server's file is that run's, and is to be kept (`existing: 'adopt'` of downloadVideo).
+   */
+  download?: ((job: CreateJob, id: string, task: VideoTask | undefined, mayHaveLanded: boolean) => Promise<D>) | undefined;
   /** Downloads at once. */
   downloadConcurrency?: number | undefined;
   /** Backoff of creates that provably made nothing. */
@@ -279,8 +284,9 @@ async function followTasks<D extends JobDownload>(
           ? undefined
           : async (id, task) => {
               const { job, key } = of(id);
+              const mayHaveLanded = journal?.record(key).state === 'completed';
               await journal?.append(key, job.line, { step: 'completed', taskId: id });
-              return download(job, id, task);
+              return download(job, id, task, mayHaveLanded);
             },
       onEnd: ends,
     });

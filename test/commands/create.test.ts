@@ -339,4 +339,39 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.match(lines[1] as string, /^hint: Give each job its own output/);
     assert.equal(posts().length, before);
   });
+
+  it('a run killed after landing a file but before journaling it: the re-run keeps that file (it is the server\'s) without fetching it; a stranger\'s file there is refused', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'jobs.jsonl');
+    const output = join(dir, 'named', 'a.mp4');
+    await writeFile(manifest, manifestOf([{ prompt: 'landed, not journaled', output: 'named/a.mp4' }]));
+    const args = ['--json', 'create', '--input', manifest, '--then-download', '--dir', join(dir, 'videos')];
+    const first = await runCli(args, { env: env() });
+    assert.equal(first.code, 0, first.stderr);
+    const journal = `${manifest}.journal`;
+    const whole = await readFile(journal, 'utf8');
+    // What a kill between the landing and the `downloaded` line leaves: the file, and a journal whose last word is `completed`.
+    const killed = whole.split('\n').filter((line) => line !== '' && !line.includes('"step":"downloaded"')).join('\n') + '\n';
+    await writeFile(journal, killed);
+    const taskId = (JSON.parse(first.stdout) as { taskId: string }).taskId;
+    const fetches = () => server.requests.filter((request) => request.taskId === taskId && request.method === 'GET' && request.path.endsWith('/content') && request.range !== 'bytes=0-0').length;
+    const fetched = fetches();
+
+    const again = await runCli(args, { env: env() });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(fetches(), fetched, 'the content was not fetched again');
+    const sha = await server.payloadOf(taskId).sha256();
+    assert.equal(await fileSha256(output), sha);
+    const last = JSON.parse((await readFile(journal, 'utf8')).trim().split('\n').at(-1) as string) as Record<string, unknown>;
+    assert.deepEqual([last['step'], last['taskId'], last['path'], last['sha256']], ['downloaded', taskId, output, sha]);
+
+    for (const stranger of [Buffer.from('a file of someone else'), Buffer.alloc((await readFile(output)).length, 7)]) {
+      await writeFile(journal, killed);
+      await writeFile(output, stranger);
+      const refused = await runCli(args, { env: env() });
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /named\/a\.mp4 already exists/);
+      assert.ok((await readFile(output)).equals(stranger), 'the stranger\'s file is left as it was');
+    }
+  });
 });
