@@ -11,6 +11,7 @@ import { makeOutputDir } from '../core/output-dir.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } from '../ui/create-text.js';
+import { idLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import type { DownloadOutcome, IdDownloader } from './download.js';
@@ -131,8 +132,11 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);
   };
+  // A single create's task, once it exists: what its failures name and continue with.
+  let singleTaskId: string | undefined;
   const onCreateEvent = (event: CreateEvent): void => {
     const name = labelFor(event.line);
+    if (!batch && event.type === 'create-done') singleTaskId = event.taskId;
     if (event.type === 'create-retry') return say(createRetryLine(chalk, name, event));
     // A single job's failure is said once, by the closing error line.
     if (event.type === 'create-failed') return batch ? say(createFailedLine(chalk, name, event)) : undefined;
@@ -177,23 +181,38 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       onJobEnd,
     });
   } catch (error) {
-    throw asCreateInterruption(error, journal !== undefined);
+    throw asCreateInterruption(error, journal !== undefined, singleTaskId === undefined ? undefined : goOnWith(singleTaskId, thenDownload));
   } finally {
     reporter.close();
     await journal?.close();
   }
   if (!options.quiet && batch) say(createSummaryLine(countsOf(outcomes)));
   const failure = batchError(
-    outcomes.map((end) => idOutcome(end, labelFor(end.job.line))),
+    outcomes.map((end) => {
+      // A failed generation is rightly created again; any other failure of a task that exists is not.
+      if (batch || end.taskId === undefined || end.outcome === 'failed') return idOutcome(end, labelFor(end.job.line));
+      return { ...idOutcome(end, end.taskId), hint: goOnWith(end.taskId, thenDownload).hint };
+    }),
     'jobs',
   );
   if (failure !== undefined) throw failure;
   return ExitCode.success;
 }
 
-/** What a re-run after Ctrl-C does: goes on from the journal, where a create cut off mid-flight is uncertain. */
-function asCreateInterruption(error: unknown, journaled: boolean): unknown {
+/** How a single create whose task exists goes on: by waiting for that task, never by creating it again. */
+function goOnWith(taskId: string, thenDownload: boolean): { taskId: string; hint: string } {
+  const command = thenDownload ? `ezvideo wait ${taskId} --then-download` : `ezvideo wait ${taskId}`;
+  const flags = thenDownload ? ' (with the same download flags)' : '';
+  return { taskId, hint: `The task exists: go on with \`${command}\`${flags}; running the create again would make (and bill) a second video.` };
+}
+
+/**
+ * What to do after Ctrl-C: a single create whose task exists goes on with `wait`; a journaled
+ * run goes on from the journal, where a create cut off mid-flight is uncertain.
+ */
+function asCreateInterruption(error: unknown, journaled: boolean, single: { taskId: string; hint: string } | undefined): unknown {
   if (!(error instanceof EzvideoError) || error.code !== 'interrupted') return error;
+  if (single !== undefined) return new EzvideoError('interrupted', idLine(single.taskId, error.message), { exitCode: error.exitCode, hint: single.hint });
   const hint = journaled
     ? 'Run the same command again: it goes on from the journal, with the tasks made and the downloads kept; a create cut off in flight is reported uncertain (--retry-uncertain sends it again).'
     : 'A create that was in flight may have made a task: check before creating it again.';

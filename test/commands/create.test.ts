@@ -374,4 +374,25 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
       assert.ok((await readFile(output)).equals(stranger), 'the stranger\'s file is left as it was');
     }
   });
+
+  it('a single create whose wait times out or is interrupted: the error names the task, the hint goes on with wait (never another create)', async () => {
+    const slow = await startMockServer({ profile: 'ideal', key: testKey, generationTimeMs: 60_000 });
+    try {
+      const slowEnv = cleanEnv({ EZVIDEO_API_KEY: testKey, EZVIDEO_BASE_URL: slow.baseUrl });
+      const timedOut = await runCli(['create', '--prompt', 'slow', '--then-download', '--timeout', '200ms'], { env: slowEnv });
+      assert.equal(timedOut.code, 5, timedOut.stderr);
+      const id = slow.creations.at(-1)?.taskId as string;
+      assert.match(timedOut.stderr, new RegExp(`^error: ${id}: timed out after .*\nhint: The task exists: go on with \`ezvideo wait ${id} --then-download\` \\(with the same download flags\\); running the create again would make \\(and bill\\) a second video\\.$`, 'm'));
+
+      const running = spawnCli(['create', '--prompt', 'slow too', '--wait'], { env: slowEnv });
+      assert.ok(await waitUntil(() => slow.creations.length === 2 && running.stderr().includes('created'), 10_000), running.stderr());
+      running.child.kill('SIGINT');
+      const interrupted = await running.done;
+      assert.equal(interrupted.code, 130, interrupted.stderr);
+      const second = slow.creations.at(-1)?.taskId as string;
+      assert.match(interrupted.stderr, new RegExp(`^error: ${second}: interrupted by SIGINT\nhint: The task exists: go on with \`ezvideo wait ${second}\`; running the create again`, 'm'));
+    } finally {
+      await slow.close();
+    }
+  });
 });
