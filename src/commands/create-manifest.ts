@@ -1,12 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
 import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/download-errors.js';
 import { imageTypeOf } from '../core/input-reference.js';
 import { EzvideoError, usageError } from '../errors.js';
-import type { CommandIO } from './io.js';
+import { readFileOrStdin, type CommandIO } from './io.js';
 
 /** The fields a manifest line may have; anything else is a typo that would silently change the video. */
 const fields = new Set(['prompt', 'model', 'seconds', 'size', 'input_reference', 'output', 'params', 'remix']);
@@ -123,7 +122,7 @@ export function manifestBaseDir(path: string | undefined): string {
 export async function readManifest(path: string, defaults: JobDefaults, io: CommandIO): Promise<Manifest> {
   let content: string;
   try {
-    content = path === '-' ? await text(io.stdin) : await readFile(path, 'utf8');
+    content = await readFileOrStdin(path, io);
   } catch (error) {
     throw cannotReadError(`the manifest ${path}`, error, manifestHint);
   }

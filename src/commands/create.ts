@@ -1,6 +1,4 @@
 import { dirname, relative, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
 import { runCreateBatch, type JobOutcome } from '../core/create-batch.js';
 import type { CreateEvent } from '../core/events.js';
@@ -14,6 +12,7 @@ import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } 
 import { idLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
+import { readFileOrStdin } from './io.js';
 import type { DownloadOutcome, IdDownloader } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
 import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
@@ -42,10 +41,9 @@ export interface CreateFlags extends WaitFlags {
 async function promptOf(flags: CreateFlags, context: CommandContext): Promise<string | undefined> {
   if (flags.prompt !== undefined && flags.promptFile !== undefined) throw usageError('--prompt and --prompt-file cannot be used together', 'Give the prompt one way.');
   if (flags.promptFile === undefined) return flags.prompt;
-  if (flags.promptFile === '-' && flags.input === '-') throw usageError('--prompt-file - and --input - both read stdin', 'Put the prompt in a file, or in the manifest lines.');
   let content: string;
   try {
-    content = flags.promptFile === '-' ? await text(context.io.stdin) : await readFile(flags.promptFile, 'utf8');
+    content = await readFileOrStdin(flags.promptFile, context.io);
   } catch (error) {
     throw cannotReadError(`the prompt file ${flags.promptFile}`, error, 'Give a text file with the prompt, or - to read it from stdin.');
   }
@@ -54,8 +52,19 @@ async function promptOf(flags: CreateFlags, context: CommandContext): Promise<st
   return prompt;
 }
 
+/** stdin can be read once: by one of the flags that may read it. */
+function checkOneStdinReader(flags: CreateFlags, context: CommandContext): void {
+  const readers = [
+    ...(context.options.apiKeyFile === '-' ? ['--api-key-file -'] : []),
+    ...(flags.promptFile === '-' ? ['--prompt-file -'] : []),
+    ...(flags.input === '-' ? ['--input -'] : []),
+  ];
+  if (readers.length > 1) throw usageError(`${readers.join(' and ')} ${readers.length === 2 ? 'both' : 'all'} read stdin, which can be read once`, 'Read only one of them from stdin; give the others as files (or the key in EZVIDEO_API_KEY).');
+}
+
 /** The jobs of this run: the manifest's lines over the flags' defaults, or the flags alone. */
 async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jobs: CreateJob[]; baseDir: string; journalPath: string | undefined }> {
+  checkOneStdinReader(flags, context);
   const prompt = await promptOf(flags, context);
   const baseDir = manifestBaseDir(flags.input);
   const defaults: JobDefaults = {
@@ -227,6 +236,7 @@ function countsOf(outcomes: ReadonlyArray<JobOutcome<DownloadOutcome>>) {
     reused: count((end) => end.reused),
     completed: count((end) => end.outcome === 'completed' || end.outcome === 'downloaded' || end.outcome === 'download-failed'),
     failed: count((end) => end.outcome === 'failed'),
+    refused: count((end) => end.outcome === 'refused'),
     uncertain: count((end) => end.outcome === 'uncertain'),
     downloaded: count((end) => end.outcome === 'downloaded'),
   };

@@ -83,7 +83,7 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.equal(lines.find((line) => line['line'] === 1)?.['download']['path'], join(dir, 'out', 'one.mp4'), 'a manifest path starts at the manifest');
     assert.equal(server.creations.find((record) => record.taskId === lines.find((line) => line['line'] === 4)?.['taskId'])?.fields['seconds'], '8');
     assert.ok(server.creations.slice(-2).every((record) => record.fields['model'] === 'sora-2-pro'), 'the flag is the default of every line');
-    assert.match(run.stderr, /^create: 2 jobs: 2 created, 0 reused from the journal, 2 completed, 0 failed, 0 uncertain, 2 downloaded$/m);
+    assert.match(run.stderr, /^create: 2 jobs: 2 created, 0 reused from the journal, 2 completed, 0 failed, 0 refused, 0 uncertain, 2 downloaded$/m);
     assert.doesNotMatch(await readFile(`${manifest}.journal`, 'utf8'), new RegExp(testKey), 'the key is not in the journal');
     const steps = await journalSteps(`${manifest}.journal`);
     for (const line of [1, 4]) {
@@ -95,7 +95,7 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     assert.equal(again.code, 0, again.stderr);
     assert.equal(posts().length, before, 'a re-run creates nothing');
     assert.ok(again.stdout.trim().split('\n').every((line) => /"outcome":"downloaded","reused":true/.test(line)), again.stdout);
-    assert.match(again.stderr, /create: 2 jobs: 0 created, 2 reused from the journal, 2 completed, 0 failed, 0 uncertain, 2 downloaded/);
+    assert.match(again.stderr, /create: 2 jobs: 0 created, 2 reused from the journal, 2 completed, 0 failed, 0 refused, 0 uncertain, 2 downloaded/);
   });
 
   it('--input-reference given as a flag: the same batch run from the folder moved elsewhere creates nothing again', async () => {
@@ -394,5 +394,33 @@ describe('ezvideo create (spawned binary, simulator in the test process)', () =>
     } finally {
       await slow.close();
     }
+  });
+
+  it('--journal in a folder that does not exist: the hint says to make it (no flag does), nothing created', async () => {
+    const dir = await tempDir();
+    const before = posts().length;
+    const run = await runCli(['create', '--prompt', 'x', '--journal', join(dir, 'nodir', 'journal')], { env: env() });
+    assert.equal(run.code, 9, run.stderr);
+    assert.match(run.stderr, new RegExp(`^error: cannot write .*: the folder ${join(dir, 'nodir').replace(/[/.]/g, '\\$&')} does not exist\nhint: Create the folder first \\(mkdir -p .*nodir\\), or give --journal a path in a folder that exists\\.$`, 'm'));
+    assert.equal(posts().length, before);
+  });
+
+  it('--api-key-file - with --prompt-file - (or --input -): refused, both read stdin', async () => {
+    for (const reader of [['--prompt-file', '-'], ['--input', '-', '--journal', 'j']]) {
+      const run = await runCli(['--api-key-file', '-', 'create', ...reader], { env: cleanEnv({ EZVIDEO_BASE_URL: server.baseUrl }), stdin: `${testKey}\n` });
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`^error: --api-key-file - and ${reader.slice(0, 2).join(' ')} both read stdin, which can be read once\nhint: `, 'm'));
+    }
+  });
+
+  it('the summary counts the jobs the server refused', async () => {
+    const dir = await tempDir();
+    const manifest = join(dir, 'jobs.jsonl');
+    await writeFile(manifest, manifestOf([{ prompt: 'refused' }]));
+    server.setFaults('*', { failFirst: { count: 1, status: 400, on: 'create' } });
+    const run = await runCli(['create', '--input', manifest], { env: env() });
+    server.setFaults('*', {});
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /^create: 1 job: 0 created, 0 reused from the journal, 0 completed, 0 failed, 1 refused, 0 uncertain, 0 downloaded$/m);
   });
 });
