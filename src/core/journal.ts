@@ -87,6 +87,22 @@ export function parseJournal(text: string, path: string): { entries: JournalEntr
   return { entries, wholeLength };
 }
 
+/** Flushes a folder's entries to disk; where a folder cannot be opened (Windows), the file system keeps them by its own rules. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR' || (error as NodeJS.ErrnoException).code === 'EPERM') return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** A file error of the journal, whose folder no flag makes: the downloads' hint (--dir creates it) would mislead. */
 function journalFileError(error: unknown, path: string): EzvideoError {
   const output = toOutputError(error, path);
@@ -120,9 +136,11 @@ export class Journal {
       throw journalFileError(error, path);
     });
     try {
+      let created = false;
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return '';
-        throw toOutputError(error, path);
+        if (error.code !== 'ENOENT') throw toOutputError(error, path);
+        created = true;
+        return '';
       });
       const { entries, wholeLength } = parseJournal(text, path);
       // The torn tail goes, so the next line does not continue it.
@@ -132,6 +150,13 @@ export class Journal {
       const handle = await open(path, 'a').catch((error: unknown) => {
         throw journalFileError(error, path);
       });
+      // The appends' fdatasync covers the file's bytes, not its name in the folder.
+      if (created) {
+        await syncFolder(dirname(path)).catch(async (error: unknown) => {
+          await handle.close();
+          throw toOutputError(error, path);
+        });
+      }
       return new Journal(path, handle, release, records);
     } catch (error) {
       await release();
