@@ -146,7 +146,10 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
   }
 
   const limit = createLimiter(Math.max(1, options.createConcurrency));
-  // Settled, not raced: an interruption lets the creates in flight record how they ended.
+  // Settled, not raced: on an interruption the batch returns only once every create in flight
+  // has stopped. One whose answer came first has journaled its task; one cut off before its
+  // answer rejects with the interruption and keeps just its `submitting` line, which the next
+  // run reads as uncertain, as after a crash (whether the server made the task is unknown).
   const created = await Promise.allSettled(
     submit.map((index) =>
       limit(async () => {
