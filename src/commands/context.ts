@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
 import { VideoApiClient } from '../api/client.js';
 import type { Timeouts } from '../api/transport.js';
 import type { SourceMode } from '../core/content-source.js';
@@ -8,7 +6,7 @@ import { EzvideoError, usageError } from '../errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
 import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
 import { configDirectory, type ConfigKey, readStoredSettings } from '../settings/stored-settings.js';
-import type { CommandIO } from './io.js';
+import { readFileOrStdin, type CommandIO } from './io.js';
 
 export type ProgressMode = 'auto' | 'bar' | 'line' | 'none';
 
@@ -48,7 +46,7 @@ const apiKeyFileHint = 'Put the key on the first line of that file, or pass it i
 /** `--api-key-file -` reads the key from stdin, so it never shows in shell history or `ps`. */
 async function readApiKeyFile(path: string, io: CommandIO): Promise<string> {
   try {
-    const content = path === '-' ? await text(io.stdin) : await readFile(path, 'utf8');
+    const content = await readFileOrStdin(path, io);
     const key = content.split(/\r?\n/)[0]?.trim() ?? '';
     if (key === '') throw usageError(`the API key file ${path === '-' ? '(stdin)' : path} is empty`, apiKeyFileHint);
     return key;

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { text } from 'node:stream/consumers';
 import { validateTaskId } from '../api/task-id.js';
 import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/download-errors.js';
+import { imageTypeOf } from '../core/input-reference.js';
 import { EzvideoError, usageError } from '../errors.js';
-import type { CommandIO } from './io.js';
+import { readFileOrStdin, type CommandIO } from './io.js';
 
 /** The fields a manifest line may have; anything else is a typo that would silently change the video. */
 const fields = new Set(['prompt', 'model', 'seconds', 'size', 'input_reference', 'output', 'params', 'remix']);
@@ -75,7 +75,10 @@ function jobOf(value: unknown, line: number, where: string, defaults: JobDefault
   };
 }
 
-/** The image must be there now: finding out after half the batch was created (and billed) helps nobody. */
+/**
+ * The image must be there now, and be an image: finding out after half the batch was created
+ * (and billed) helps nobody.
+ */
 async function checkImage(job: CreateJob, where: string, baseDir: string): Promise<void> {
   if (job.inputReference === undefined) return;
   const path = resolve(baseDir, job.inputReference);
@@ -84,22 +87,47 @@ async function checkImage(job: CreateJob, where: string, baseDir: string): Promi
     () => false,
   );
   if (!isFile) throw lineError(where, `the input_reference ${job.inputReference} is not a file (looked for ${path})`);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw cannotReadError(`${where}: the input_reference ${path}`, error, manifestHint);
+  }
+  if (imageTypeOf(path, bytes) === undefined) throw lineError(where, `the input_reference ${job.inputReference} is not an image ezvideo can tell the type of (PNG, JPEG, WebP or GIF)`);
+}
+
+/** Two jobs writing one file: the second would find it taken by the first, run after run. */
+function checkOutputs(jobs: readonly CreateJob[], name: string, baseDir: string): void {
+  const lineOf = new Map<string, number>();
+  for (const job of jobs) {
+    if (job.output === undefined) continue;
+    const path = resolve(baseDir, job.output);
+    const first = lineOf.get(path);
+    if (first !== undefined) throw usageError(`${name} lines ${first} and ${job.line} both have the output ${path}`, 'Give each job its own output, or leave it out for <task id>.mp4.');
+    lineOf.set(path, job.line);
+  }
+}
+
+/** Where a manifest's relative paths start: its own folder (stdin, or no manifest: the current one). */
+export function manifestBaseDir(path: string | undefined): string {
+  return path === undefined || path === '-' ? resolve('.') : dirname(resolve(path));
 }
 
 /**
  * The jobs of a JSON-lines manifest (`-`: stdin). Blank lines and `#` comments are skipped;
- * every other line is checked (JSON, known fields, a prompt, an image that exists) before
- * anything is created, and the first bad one is the error, naming its line.
+ * every other line is checked (JSON, known fields, a prompt, an image that exists and is one,
+ * an output no other line has) before anything is created, and the first bad one is the
+ * error, naming its line.
  */
 export async function readManifest(path: string, defaults: JobDefaults, io: CommandIO): Promise<Manifest> {
   let content: string;
   try {
-    content = path === '-' ? await text(io.stdin) : await readFile(path, 'utf8');
+    content = await readFileOrStdin(path, io);
   } catch (error) {
     throw cannotReadError(`the manifest ${path}`, error, manifestHint);
   }
   const name = path === '-' ? 'stdin' : path;
-  const baseDir = path === '-' ? resolve('.') : dirname(resolve(path));
+  const baseDir = manifestBaseDir(path);
   const jobs: CreateJob[] = [];
   for (const [index, raw] of content.split(/\r?\n/).entries()) {
     const trimmed = raw.trim();
@@ -116,5 +144,6 @@ export async function readManifest(path: string, defaults: JobDefaults, io: Comm
     jobs.push(job);
   }
   if (jobs.length === 0) throw usageError(`the manifest ${name} has no jobs`, manifestHint);
+  checkOutputs(jobs, name, baseDir);
   return { jobs, baseDir };
 }

@@ -1,21 +1,21 @@
-import { dirname, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { text } from 'node:stream/consumers';
+import { dirname, relative, resolve } from 'node:path';
 import { validateTaskId } from '../api/task-id.js';
-import type { VideoTask } from '../api/video.js';
 import { runCreateBatch, type JobOutcome } from '../core/create-batch.js';
 import type { CreateEvent } from '../core/events.js';
 import type { CreateJob } from '../core/create-job.js';
 import { cannotReadError } from '../core/download-errors.js';
 import { Journal } from '../core/journal.js';
 import { makeOutputDir } from '../core/output-dir.js';
+import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { EzvideoError, ExitCode, usageError } from '../errors.js';
 import { createDoneLine, createFailedLine, createRetryLine, createSummaryLine } from '../ui/create-text.js';
+import { idLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
-import type { DownloadOutcome } from './download.js';
+import { readFileOrStdin } from './io.js';
+import type { DownloadOutcome, IdDownloader } from './download.js';
 import type { DownloadFlags } from './download-flags.js';
-import { readManifest, type JobDefaults } from './create-manifest.js';
+import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
 import { commandChalk, makeReporter } from './make-reporter.js';
 import { checkWaitFlags, taskJson, type IdDownloaderFactory, type WaitFlags } from './wait.js';
 
@@ -41,10 +41,9 @@ export interface CreateFlags extends WaitFlags {
 async function promptOf(flags: CreateFlags, context: CommandContext): Promise<string | undefined> {
   if (flags.prompt !== undefined && flags.promptFile !== undefined) throw usageError('--prompt and --prompt-file cannot be used together', 'Give the prompt one way.');
   if (flags.promptFile === undefined) return flags.prompt;
-  if (flags.promptFile === '-' && flags.input === '-') throw usageError('--prompt-file - and --input - both read stdin', 'Put the prompt in a file, or in the manifest lines.');
   let content: string;
   try {
-    content = flags.promptFile === '-' ? await text(context.io.stdin) : await readFile(flags.promptFile, 'utf8');
+    content = await readFileOrStdin(flags.promptFile, context.io);
   } catch (error) {
     throw cannotReadError(`the prompt file ${flags.promptFile}`, error, 'Give a text file with the prompt, or - to read it from stdin.');
   }
@@ -53,16 +52,31 @@ async function promptOf(flags: CreateFlags, context: CommandContext): Promise<st
   return prompt;
 }
 
+/** stdin can be read once: by one of the flags that may read it. */
+function checkOneStdinReader(flags: CreateFlags, context: CommandContext): void {
+  const readers = [
+    ...(context.options.apiKeyFile === '-' ? ['--api-key-file -'] : []),
+    ...(flags.promptFile === '-' ? ['--prompt-file -'] : []),
+    ...(flags.input === '-' ? ['--input -'] : []),
+  ];
+  if (readers.length > 1) throw usageError(`${readers.join(' and ')} ${readers.length === 2 ? 'both' : 'all'} read stdin, which can be read once`, 'Read only one of them from stdin; give the others as files (or the key in EZVIDEO_API_KEY).');
+}
+
 /** The jobs of this run: the manifest's lines over the flags' defaults, or the flags alone. */
 async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jobs: CreateJob[]; baseDir: string; journalPath: string | undefined }> {
+  checkOneStdinReader(flags, context);
   const prompt = await promptOf(flags, context);
+  const baseDir = manifestBaseDir(flags.input);
   const defaults: JobDefaults = {
     prompt: prompt ?? '',
     model: flags.model,
     seconds: flags.seconds,
     size: flags.size,
-    // A path given on the command line starts where the command runs, unlike a manifest's own.
-    inputReference: flags.inputReference === undefined ? undefined : resolve(flags.inputReference),
+    // A path given on the command line starts where the command runs, unlike a manifest's own;
+    // it is kept relative to the manifest's folder, as a manifest's own paths are, because the
+    // job's key hashes it: an absolute path would make every job new once the folder is moved
+    // (or the command run from elsewhere), and create it again.
+    inputReference: flags.inputReference === undefined ? undefined : relative(baseDir, resolve(flags.inputReference)),
     params: flags.param,
     remix: flags.remix === undefined ? undefined : validateTaskId(flags.remix),
   };
@@ -75,7 +89,7 @@ async function jobsOf(flags: CreateFlags, context: CommandContext): Promise<{ jo
   }
   if (prompt === undefined) throw usageError('no prompt given', 'Pass --prompt <text>, --prompt-file <file>, or a manifest of jobs with --input <jobs.jsonl>.');
   // Its output is the flags' own (-o, --dir), as for `download`.
-  return { jobs: [{ line: 1, ...defaults, prompt }], baseDir: resolve('.'), journalPath: flags.journal };
+  return { jobs: [{ line: 1, ...defaults, prompt }], baseDir, journalPath: flags.journal };
 }
 
 /** A job's end as one outcome of a batch, named by its label. */
@@ -127,8 +141,11 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);
   };
+  // A single create's task, once it exists: what its failures name and continue with.
+  let singleTaskId: string | undefined;
   const onCreateEvent = (event: CreateEvent): void => {
     const name = labelFor(event.line);
+    if (!batch && event.type === 'create-done') singleTaskId = event.taskId;
     if (event.type === 'create-retry') return say(createRetryLine(chalk, name, event));
     // A single job's failure is said once, by the closing error line.
     if (event.type === 'create-failed') return batch ? say(createFailedLine(chalk, name, event)) : undefined;
@@ -140,7 +157,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
     if (jsonLines) io.stdout.write(`${jobJson(end, labelFor(end.job.line))}\n`);
     else if (options.json && end.taskId !== undefined) io.stdout.write(`${JSON.stringify(taskJson(end.taskId, end.task))}\n`);
   };
-  const downloaders = new Map<string | undefined, (id: string, task?: VideoTask) => Promise<DownloadOutcome>>();
+  const downloaders = new Map<string | undefined, IdDownloader>();
   const downloaderFor = (job: CreateJob) => {
     const output = job.output === undefined ? undefined : resolve(baseDir, job.output);
     let download = downloaders.get(output);
@@ -161,10 +178,11 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       createConcurrency: flags.createConcurrency,
       retryUncertain: flags.retryUncertain,
       retryFailed: flags.retryFailed,
+      retry: { ...defaultRetryPolicy, retries: flags.retries },
       wait: flags.wait || thenDownload,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
-      download: thenDownload ? (job, id, task) => downloaderFor(job)(id, task) : undefined,
+      download: thenDownload ? (job, id, task, mayHaveLanded) => downloaderFor(job)(id, task, mayHaveLanded) : undefined,
       downloadConcurrency: flags.concurrency,
       signal: io.signal,
       onEvent: reporter.event,
@@ -172,23 +190,38 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       onJobEnd,
     });
   } catch (error) {
-    throw asCreateInterruption(error, journal !== undefined);
+    throw asCreateInterruption(error, journal !== undefined, singleTaskId === undefined ? undefined : goOnWith(singleTaskId, thenDownload));
   } finally {
     reporter.close();
     await journal?.close();
   }
   if (!options.quiet && batch) say(createSummaryLine(countsOf(outcomes)));
   const failure = batchError(
-    outcomes.map((end) => idOutcome(end, labelFor(end.job.line))),
+    outcomes.map((end) => {
+      // A failed generation is rightly created again; any other failure of a task that exists is not.
+      if (batch || end.taskId === undefined || end.outcome === 'failed') return idOutcome(end, labelFor(end.job.line));
+      return { ...idOutcome(end, end.taskId), hint: goOnWith(end.taskId, thenDownload).hint };
+    }),
     'jobs',
   );
   if (failure !== undefined) throw failure;
   return ExitCode.success;
 }
 
-/** What a re-run after Ctrl-C does: goes on from the journal, where a create cut off mid-flight is uncertain. */
-function asCreateInterruption(error: unknown, journaled: boolean): unknown {
+/** How a single create whose task exists goes on: by waiting for that task, never by creating it again. */
+function goOnWith(taskId: string, thenDownload: boolean): { taskId: string; hint: string } {
+  const command = thenDownload ? `ezvideo wait ${taskId} --then-download` : `ezvideo wait ${taskId}`;
+  const flags = thenDownload ? ' (with the same download flags)' : '';
+  return { taskId, hint: `The task exists: go on with \`${command}\`${flags}; running the create again would make (and bill) a second video.` };
+}
+
+/**
+ * What to do after Ctrl-C: a single create whose task exists goes on with `wait`; a journaled
+ * run goes on from the journal, where a create cut off mid-flight is uncertain.
+ */
+function asCreateInterruption(error: unknown, journaled: boolean, single: { taskId: string; hint: string } | undefined): unknown {
   if (!(error instanceof EzvideoError) || error.code !== 'interrupted') return error;
+  if (single !== undefined) return new EzvideoError('interrupted', idLine(single.taskId, error.message), { exitCode: error.exitCode, hint: single.hint });
   const hint = journaled
     ? 'Run the same command again: it goes on from the journal, with the tasks made and the downloads kept; a create cut off in flight is reported uncertain (--retry-uncertain sends it again).'
     : 'A create that was in flight may have made a task: check before creating it again.';
@@ -203,6 +236,7 @@ function countsOf(outcomes: ReadonlyArray<JobOutcome<DownloadOutcome>>) {
     reused: count((end) => end.reused),
     completed: count((end) => end.outcome === 'completed' || end.outcome === 'downloaded' || end.outcome === 'download-failed'),
     failed: count((end) => end.outcome === 'failed'),
+    refused: count((end) => end.outcome === 'refused'),
     uncertain: count((end) => end.outcome === 'uncertain'),
     downloaded: count((end) => end.outcome === 'downloaded'),
   };

@@ -49,12 +49,19 @@ function outputFor(id: string, flags: DownloadFlags, context: CommandContext): O
 }
 
 /**
+ * One id's download. `mayHaveLanded`: an earlier run may have landed this very file and been
+ * killed before recording it (create's journal says so): an existing output that is the
+ * server's file is kept instead of refused.
+ */
+export type IdDownloader = (id: string, task?: VideoTask, mayHaveLanded?: boolean) => Promise<DownloadOutcome>;
+
+/**
  * The per-id download used by `download` and by `wait --then-download`: never throws for an
  * expected failure, so one bad id does not stop a batch (a bug still propagates).
  */
-export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): (id: string, task?: VideoTask) => Promise<DownloadOutcome> {
+export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): IdDownloader {
   let madeDir: Promise<void> | undefined;
-  return async (id, task) => {
+  return async (id, task, mayHaveLanded = false) => {
     // A failure before the engine ran (the --dir, an existing output) has no event of its own:
     // it gets one here, so that a batch names every id that failed.
     let failureSaid = false;
@@ -74,7 +81,7 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         source: flags.source ?? (await context.source()),
         task,
         contentWaitMs: flags.contentWait,
-        existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : 'refuse',
+        existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : mayHaveLanded ? 'adopt' : 'refuse',
         verify: flags.verify,
         expectedSha256: flags.sha256,
         connections: flags.connections,

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import type { LockOwner } from '../core/output-lock.js';
 
 /**
@@ -18,4 +20,9 @@ export interface CommandIO {
   signal: AbortSignal;
   /** This process, for output locks that a crashed run left behind; without it locks never expire. */
   lockOwner?: LockOwner | undefined;
+}
+
+/** The text of the file at `path`, or of stdin for `-` (the API key file, a prompt, a manifest). */
+export function readFileOrStdin(path: string, io: Pick<CommandIO, 'stdin'>): Promise<string> {
+  return path === '-' ? text(io.stdin) : readFile(path, 'utf8');
 }

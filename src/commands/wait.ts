@@ -6,7 +6,7 @@ import { ExitCode, EzvideoError, usageError } from '../errors.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
-import { checkDownloadFlags, type DownloadOutcome } from './download.js';
+import { checkDownloadFlags, type DownloadOutcome, type IdDownloader } from './download.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
 
@@ -24,7 +24,7 @@ export interface WaitFlags extends DownloadFlags {
  * imported, so `download --wait` can run this command without an import cycle, and tests can
  * count and delay downloads.
  */
-export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => (id: string, task?: VideoTask) => Promise<DownloadOutcome>;
+export type IdDownloaderFactory = (flags: DownloadFlags, context: CommandContext, sink: EventSink) => IdDownloader;
 
 /** How one id ended: its wait, then (with --then-download, once it completed) its download. */
 interface IdEnd extends IdOutcome {

@@ -59,8 +59,13 @@ export interface CreateBatchOptions<D extends JobDownload> {
   wait?: boolean | undefined;
   intervalMs?: number | undefined;
   timeoutMs?: number | undefined;
-  /** Downloads one job's completed task; expected failures are its result (exitCode), not a rejection. */
-  download?: ((job: CreateJob, id: string, task: VideoTask | undefined) => Promise<D>) | undefined;
+  /**
+   * Downloads one job's completed task; expected failures are its result (exitCode), not a
+   * rejection. `mayHaveLanded`: an earlier run journaled the task completed, so its download may
+   * have landed the file and been killed before journaling it: an existing output that is the
+   * server's file is that run's, and is to be kept (`existing: 'adopt'` of downloadVideo).
+   */
+  download?: ((job: CreateJob, id: string, task: VideoTask | undefined, mayHaveLanded: boolean) => Promise<D>) | undefined;
   /** Downloads at once. */
   downloadConcurrency?: number | undefined;
   /** Backoff of creates that provably made nothing. */
@@ -141,7 +146,10 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
   }
 
   const limit = createLimiter(Math.max(1, options.createConcurrency));
-  // Settled, not raced: an interruption lets the creates in flight record how they ended.
+  // Settled, not raced: on an interruption the batch returns only once every create in flight
+  // has stopped. One whose answer came first has journaled its task; one cut off before its
+  // answer rejects with the interruption and keeps just its `submitting` line, which the next
+  // run reads as uncertain, as after a crash (whether the server made the task is unknown).
   const created = await Promise.allSettled(
     submit.map((index) =>
       limit(async () => {
@@ -149,7 +157,8 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
         const job = jobs[index] as CreateJob;
         const key = keys[index] as string;
         const known = record(key);
-        const attempt = await createOne(job, key, known?.state === 'uncertain' ? known.idempotencyKey : undefined, options);
+        const resentKey = known?.state === 'uncertain' ? known.idempotencyKey : undefined;
+        const attempt = await createOne(job, key, resentKey, options);
         if (attempt.kind === 'created') {
           await journal?.append(key, job.line, { step: 'created', taskId: attempt.task.id });
           emit({ type: 'create-done', line: job.line, taskId: attempt.task.id, reused: false });
@@ -157,9 +166,11 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
           else end(index, { ...base, taskId: attempt.task.id, reused: false, outcome: 'created', exitCode: ExitCode.success, task: attempt.task });
           return;
         }
-        await journal?.append(key, job.line, { step: attempt.kind, message: attempt.error.message });
-        emit({ type: 'create-failed', line: job.line, message: attempt.error.message, exitCode: attempt.error.exitCode, fromJournal: false });
-        end(index, { ...base, taskId: undefined, reused: false, outcome: attempt.kind, exitCode: attempt.error.exitCode, error: attempt.error });
+        const { kind, error } = madeNothing(attempt, resentKey !== undefined);
+        // Refused before it was sent (its image): nothing is journaled, the job stays as it was.
+        if (attempt.kind !== 'not-sent') await journal?.append(key, job.line, { step: kind, message: error.message });
+        emit({ type: 'create-failed', line: job.line, message: error.message, exitCode: error.exitCode, fromJournal: false });
+        end(index, { ...base, taskId: undefined, reused: false, outcome: kind, exitCode: error.exitCode, error });
       }),
     ),
   );
@@ -170,13 +181,34 @@ export async function runCreateBatch<D extends JobDownload>(jobs: readonly Creat
   return outcomes.filter((outcome): outcome is JobOutcome<D> => outcome !== undefined);
 }
 
-/** One job's create: its image read, its `submitting` line on disk, then the request. */
-async function createOne<D extends JobDownload>(job: CreateJob, key: string, resentKey: string | undefined, options: CreateBatchOptions<D>): Promise<CreateAttempt> {
+/**
+ * How a create that brought no task ends. A refusal of a re-send (--retry-uncertain) says
+ * nothing of the first create, which may have made a task: the job stays uncertain, or the next
+ * run would create it afresh under a new Idempotency-Key and bill it twice.
+ */
+function madeNothing(attempt: Exclude<CreateAttempt, { kind: 'created' }> | NotSent, resent: boolean): { kind: 'refused' | 'uncertain'; error: EzvideoError } {
+  if (attempt.kind === 'not-sent') return { kind: 'refused', error: attempt.error };
+  if (attempt.kind === 'uncertain' || !resent) return attempt;
+  const { error } = attempt;
+  const message = `${error.message}; this was the re-send of a create whose outcome is unknown, so a task may still have been made (and billed) by the first`;
+  return { kind: 'uncertain', error: new EzvideoError('uncertain', message, { cause: error, causeCode: error.causeCode }) };
+}
+
+/** A create not sent: its image could not be read. */
+type NotSent = { kind: 'not-sent'; error: EzvideoError };
+
+/** One job's create: its image read, its `submitting` line on disk, then the request; `not-sent` when its image cannot be read. */
+async function createOne<D extends JobDownload>(
+  job: CreateJob,
+  key: string,
+  resentKey: string | undefined,
+  options: CreateBatchOptions<D>,
+): Promise<CreateAttempt | NotSent> {
   let inputReference;
   try {
     inputReference = job.inputReference === undefined ? undefined : await readInputReference(resolve(options.baseDir ?? '.', job.inputReference));
   } catch (error) {
-    if (error instanceof EzvideoError) return { kind: 'refused', error };
+    if (error instanceof EzvideoError) return { kind: 'not-sent', error };
     throw error;
   }
   const idempotencyKey = resentKey ?? newIdempotencyKey(key);
@@ -255,8 +287,9 @@ async function followTasks<D extends JobDownload>(
           ? undefined
           : async (id, task) => {
               const { job, key } = of(id);
+              const mayHaveLanded = journal?.record(key).state === 'completed';
               await journal?.append(key, job.line, { step: 'completed', taskId: id });
-              return download(job, id, task);
+              return download(job, id, task, mayHaveLanded);
             },
       onEnd: ends,
     });

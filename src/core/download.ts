@@ -10,6 +10,7 @@ import { DirectSource } from './direct-source.js';
 import { PlannedRetry } from './download-errors.js';
 import { type DownloadResult, type EventSink, sayEachWarningOnce } from './events.js';
 import { FileDownload } from './file-download.js';
+import { servedFileAt } from './landed-file.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -40,8 +41,12 @@ export interface DownloadOptions {
   task?: VideoTask | undefined;
   /** How long `/content` may still answer "not ready" once the status said completed (default 60s). */
   contentWaitMs?: number | undefined;
-  /** What to do when the output file already exists. */
-  existing?: 'refuse' | 'overwrite' | 'skip' | undefined;
+  /**
+   * What to do when the output file already exists. `adopt`: it may be the file an earlier run
+   * of the same job landed before it could record it; kept, with nothing fetched, when it is the
+   * server's (`servedFileAt`: its size and structure), refused as with `refuse` otherwise.
+   */
+  existing?: 'refuse' | 'overwrite' | 'skip' | 'adopt' | undefined;
   /** The structure check before landing (default on). */
   verify?: boolean | undefined;
   expectedSha256?: string | undefined;
@@ -118,6 +123,11 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
       return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: 0, verified: 'unchecked' };
     }
+    const served = size !== undefined && existing === 'adopt' ? await servedFileAt(options.client, id, output.path, size, options) : undefined;
+    if (served !== undefined) {
+      emit({ type: 'download-done', id, path: output.path, bytes: served.bytes, skipped: true });
+      return { id, path: output.path, ...served, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: now() - started };
+    }
     if (size !== undefined && existing !== 'overwrite') {
       throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
     }
@@ -149,7 +159,8 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
             variant,
             path: output.path,
             renameByType: output.renameByType,
-            existing,
+            // A file found under the renamed name is not looked at: nothing proves whose it is.
+            existing: existing === 'adopt' ? 'refuse' : existing,
             verify: options.verify ?? true,
             expectedSha256: options.expectedSha256,
             connections: options.connections ?? 1,

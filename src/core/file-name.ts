@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+
 /**
  * File names that come from a server (Content-Disposition) are display material at most: they
  * are reduced to one plain name component, so no `../`, absolute path, drive letter or control
@@ -36,12 +38,20 @@ const extensions: Record<string, string> = {
   'image/webp': '.webp',
   'image/jpeg': '.jpg',
   'image/png': '.png',
+  'image/gif': '.gif',
 };
 
 /** The bare media type of a Content-Type header, lower-cased (`video/mp4; codecs=...` -> `video/mp4`). */
 export function mediaType(contentType: string | undefined): string | undefined {
   const type = contentType?.split(';')[0]?.trim().toLowerCase();
   return type === '' ? undefined : type;
+}
+
+/** The media type a file name's extension stands for, the inverse of `extensionFor` (and `.jpeg`); undefined for one we do not know. */
+export function typeOfExtension(path: string): string | undefined {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.jpeg') return 'image/jpeg';
+  return Object.keys(extensions).find((type) => extensions[type] === extension);
 }
 
 /** `.mp4` for video/mp4 and so on; `.bin` when the type says nothing we know. */

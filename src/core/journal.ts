@@ -1,4 +1,5 @@
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { EzvideoError } from '../errors.js';
 import { toOutputError } from './download-errors.js';
 import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
@@ -86,6 +87,29 @@ export function parseJournal(text: string, path: string): { entries: JournalEntr
   return { entries, wholeLength };
 }
 
+/** Flushes a folder's entries to disk; where a folder cannot be opened (Windows), the file system keeps them by its own rules. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(dir, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR' || (error as NodeJS.ErrnoException).code === 'EPERM') return;
+    throw error;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A file error of the journal, whose folder no flag makes: the downloads' hint (--dir creates it) would mislead. */
+function journalFileError(error: unknown, path: string): EzvideoError {
+  const output = toOutputError(error, path);
+  if (output.causeCode !== 'ENOENT') return output;
+  return new EzvideoError('output', output.message, { cause: error, causeCode: output.causeCode, hint: `Create the folder first (mkdir -p ${dirname(path)}), or give --journal a path in a folder that exists.` });
+}
+
 /**
  * The append-only record of a batch of creates, one JSON line per step of a job, keyed by the
  * job. Held with a lock beside it (`<journal>.lock`) for as long as it is open, so a second run
@@ -108,11 +132,15 @@ export class Journal {
   }
 
   static async open(path: string, owner: LockOwner = lockNeverExpires): Promise<Journal> {
-    const release = await acquireOutputLock(`${path}.lock`, path, owner, 'in use');
+    const release = await acquireOutputLock(`${path}.lock`, path, owner, 'in use').catch((error: unknown) => {
+      throw journalFileError(error, path);
+    });
     try {
+      let created = false;
       const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return '';
-        throw toOutputError(error, path);
+        if (error.code !== 'ENOENT') throw toOutputError(error, path);
+        created = true;
+        return '';
       });
       const { entries, wholeLength } = parseJournal(text, path);
       // The torn tail goes, so the next line does not continue it.
@@ -120,8 +148,15 @@ export class Journal {
       const records = new Map<string, JobRecord>();
       for (const entry of entries) records.set(entry.key, fold(records.get(entry.key) ?? fresh, entry));
       const handle = await open(path, 'a').catch((error: unknown) => {
-        throw toOutputError(error, path);
+        throw journalFileError(error, path);
       });
+      // The appends' fdatasync covers the file's bytes, not its name in the folder.
+      if (created) {
+        await syncFolder(dirname(path)).catch(async (error: unknown) => {
+          await handle.close();
+          throw toOutputError(error, path);
+        });
+      }
       return new Journal(path, handle, release, records);
     } catch (error) {
       await release();

@@ -62,7 +62,7 @@ function describe(id: string, method: 'HEAD' | 'GET', response: HttpResponse): C
  * HEAD is retried as `GET` with `Range: bytes=0-0`, whose body is dropped after the headers.
  */
 export async function probeContent(
-  client: VideoApiClient,
+  client: Pick<VideoApiClient, 'openContent'>,
   id: string,
   options: { variant?: Variant | undefined; signal?: AbortSignal | undefined; retry?: RetryOptions | undefined },
 ): Promise<ContentInfo> {

@@ -29,6 +29,7 @@ export interface CreateCounts {
   reused: number;
   completed: number;
   failed: number;
+  refused: number;
   uncertain: number;
   downloaded: number;
 }
@@ -36,5 +37,5 @@ export interface CreateCounts {
 /** The closing line on stderr: what this run did and what it found in the journal. */
 export function createSummaryLine(counts: CreateCounts): string {
   const jobs = counts.jobs === 1 ? '1 job' : `${counts.jobs} jobs`;
-  return `create: ${jobs}: ${counts.created} created, ${counts.reused} reused from the journal, ${counts.completed} completed, ${counts.failed} failed, ${counts.uncertain} uncertain, ${counts.downloaded} downloaded`;
+  return `create: ${jobs}: ${counts.created} created, ${counts.reused} reused from the journal, ${counts.completed} completed, ${counts.failed} failed, ${counts.refused} refused, ${counts.uncertain} uncertain, ${counts.downloaded} downloaded`;
 }

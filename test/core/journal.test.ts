@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports, createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Journal, parseJournal } from '../../src/core/journal.js';
@@ -84,5 +85,35 @@ describe('Journal', () => {
     // The holder never closed it; it is gone now.
     const next = await Journal.open(path, { pid: 778, isAlive: (pid) => pid !== 777 });
     await next.close();
+  });
+
+  it('a journal it creates has its folder flushed once, so its name survives a crash; an existing one does not', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'journal');
+    // Every folder opened and flushed, seen through node's own fs (the journal's import of it is live).
+    const flushed: string[] = [];
+    const fs = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+    const realOpen = fs.open;
+    fs.open = (async (...args: Parameters<typeof realOpen>) => {
+      const handle = await realOpen(...args);
+      if ((await handle.stat()).isDirectory()) {
+        const realSync = handle.sync.bind(handle);
+        handle.sync = async () => {
+          flushed.push(String(args[0]));
+          return realSync();
+        };
+      }
+      return handle;
+    }) as typeof realOpen;
+    syncBuiltinESMExports();
+    try {
+      await (await Journal.open(path, alive)).close();
+      assert.deepEqual(flushed, [dir]);
+      await (await Journal.open(path, alive)).close();
+      assert.deepEqual(flushed, [dir], 'once, at creation');
+    } finally {
+      fs.open = realOpen;
+      syncBuiltinESMExports();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startMockServer, type MockServer, type ProfileName } from '../../src/mock/index.js';
+import { waitUntil } from '../helpers/download-sim.js';
 import { json, request } from './http-helpers.js';
 
 const jsonHeaders = { 'content-type': 'application/json' };
@@ -88,8 +89,7 @@ describe('simulator: create faults and Idempotency-Key', () => {
     try {
       const controller = new AbortController();
       const hung = fetch(`${server.baseUrl}/v1/videos`, { method: 'POST', headers: { authorization: 'Bearer k', ...jsonHeaders }, body: '{"prompt":"x"}', signal: controller.signal });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(server.creationCount(), 1, 'the task exists while the client still waits');
+      assert.ok(await waitUntil(() => server.creationCount() === 1, 10_000), 'the task exists while the client still waits');
       controller.abort();
       await assert.rejects(hung);
       assert.equal((await post(server, '/v1/videos', { prompt: 'y' })).status, 200, 'times: 1');

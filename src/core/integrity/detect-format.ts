@@ -31,6 +31,16 @@ export function formatFromContentType(contentType: string | undefined): Checkabl
   return undefined;
 }
 
+/** FF D8 FF: the first bytes of a JPEG. */
+export function isJpegHead(head: Buffer): boolean {
+  return head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+}
+
+/** `RIFF` .... `WEBP`: the first twelve bytes of a WebP. */
+export function isWebpHead(head: Buffer): boolean {
+  return head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP';
+}
+
 /**
  * The format the file's own first bytes announce: `ftyp` at bytes 4..8 (ISO-BMFF), `RIFF` ....
  * `WEBP` (WebP), or FF D8 FF (JPEG). Legacy QuickTime files without `ftyp` are not recognised:
@@ -39,9 +49,7 @@ export function formatFromContentType(contentType: string | undefined): Checkabl
 export async function sniffFormat(reader: PositionalReader): Promise<CheckableFormat | undefined> {
   const head = await reader.read(0, 12);
   if (head.length >= 8 && head.toString('latin1', 4, 8) === 'ftyp') return { kind: 'mp4', requireFtyp: true };
-  if (head.length >= 12 && head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') {
-    return { kind: 'webp' };
-  }
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { kind: 'jpeg' };
+  if (isWebpHead(head)) return { kind: 'webp' };
+  if (isJpegHead(head)) return { kind: 'jpeg' };
   return undefined;
 }
