@@ -21,6 +21,7 @@ const tmp = join(root, 'bench', 'tmp');
 const bin = join(root, 'bin', 'ezvideo.js');
 const probe = join(root, 'bench', 'floor-probe.mjs');
 const scaleServer = join(root, 'bench', 'scale-server.mjs');
+const startupFloor = join(root, 'bench', 'startup-floor.mjs');
 const key = 'sk-bench-0123456789';
 const MiB = 1024 * 1024;
 
@@ -377,24 +378,38 @@ async function floorsSection(downloadName, size, runs, server) {
   );
 }
 
-/** `--version`, `--help` and `head` against `node -e 0`, every one in the same clean environment. */
+/**
+ * `--version`, `--help` and `head` against `node -e 0`, every one in the same clean environment,
+ * with the floors of the two that load the CLI (bench/startup-floor.mjs): commander through the
+ * ES-module loader, and that plus one request through undici.
+ */
 async function startupSection(simulator) {
   const runs = runsFor(21);
+  const content = `${simulator.baseUrl}/v1/videos/size_1g_bench/content`;
+  const floorEnv = { env: cleanEnv(simulator.baseUrl) };
   const measured = await compare(
     {
       'node -e 0': () => nodeBare(simulator.baseUrl),
       '--version': () => ezvideo(simulator.baseUrl, ['--version']),
       '--help': () => ezvideo(simulator.baseUrl, ['--help']),
       head: () => ezvideo(simulator.baseUrl, ['head', 'size_1g_bench']),
+      'floor: commander': () => measure(process.execPath, [startupFloor, 'commander'], floorEnv),
+      'floor: commander + one request': () => measure(process.execPath, [startupFloor, 'request', content, key], floorEnv),
     },
     runs,
   );
   results.sections.startup = measured;
   const base = measured['node -e 0'].wallMs;
-  for (const [name, limit, label] of [['--version', 1.3, 'start-up: ezvideo --version'], ['--help', 1.5, 'start-up: ezvideo --help'], ['head', 2, 'ezvideo head (local simulator)']]) {
+  /** A target row with its `limit`, or a floor row (no limit) for the row named by `floorOf`. */
+  const ratioRow = (label, name, { limit, floorOf }) => {
     const ratio = measured[name].wallMs / base;
-    row(label, fmtMs(measured[name].wallMs), `node -e 0 ${fmtMs(base)}`, fmtRatio(ratio), `<= ${limit}x`, ratio <= limit);
-  }
+    row(label, fmtMs(measured[name].wallMs), `node -e 0 ${fmtMs(base)}`, fmtRatio(ratio), limit === undefined ? `floor of the ${floorOf} row` : `<= ${limit}x`, limit === undefined ? null : ratio <= limit);
+  };
+  ratioRow('start-up: ezvideo --version', '--version', { limit: 1.3 });
+  ratioRow('start-up: ezvideo --help', '--help', { limit: 1.5 });
+  ratioRow('start-up floor: node loading commander as the CLI does', 'floor: commander', { floorOf: '--help' });
+  ratioRow('ezvideo head (local simulator)', 'head', { limit: 2 });
+  ratioRow('start-up floor: that plus one request through undici', 'floor: commander + one request', { floorOf: 'head' });
 }
 
 async function connectionsSection(throttled) {
