@@ -1,11 +1,15 @@
 // What `ezvideo --help` and `ezvideo head` cannot start faster than, measured alone for the
 // start-up rows of bench/run.mjs (run under GNU time there, in the same environment as node -e 0):
 // node's ES-module loader with commander loaded through it, as the CLI loads it, and for head one
-// request through the same parts of undici that ezvideo loads (src/api/undici-parts.ts).
+// request through the same parts of undici that ezvideo loads (src/api/undici-parts.ts), with
+// the same V8 flag.
 //   node bench/startup-floor.mjs commander
 //   node bench/startup-floor.mjs request <url> <key>
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 
+// As bin/ezvideo.js sets it: without it, V8 compiles undici's WebAssembly parser a second time.
+setFlagsFromString('--liftoff-only');
 const [what, url, key] = process.argv.slice(2);
 await import('commander');
 if (what === 'request') {
