@@ -355,27 +355,16 @@ async function floorsSection(downloadName, size, runs, server) {
   );
   results.sections[`floors-${size}`] = measured;
   const { curl: curlFile, 'curl && sha256sum': hashed } = results.sections[downloadName];
-  const receive = measured['undici receive'];
-  const receiveHash = measured['undici receive + sha256'];
   const label = sizeLabel(size);
-  row(`${label} download: floor, undici receive (no disk): wall`, fmtMs(receive.wallMs), `curl ${fmtMs(curlFile.wallMs)}`, fmtRatio(receive.wallMs / curlFile.wallMs), 'floor of the wall row', null);
-  row(`${label} download: floor, undici receive (no disk): CPU`, fmtMs(receive.cpuMs), `curl ${fmtMs(curlFile.cpuMs)}`, fmtRatio(receive.cpuMs / curlFile.cpuMs), 'floor of the CPU row', null);
-  row(
-    `${label} download --json: floor, undici receive + sha256 (no disk): wall`,
-    fmtMs(receiveHash.wallMs),
-    `curl && sha256sum ${fmtMs(hashed.wallMs)}`,
-    fmtRatio(receiveHash.wallMs / hashed.wallMs),
-    'floor of the --json wall row',
-    null,
-  );
-  row(
-    `${label} download --json: floor, undici receive + sha256 (no disk): CPU`,
-    fmtMs(receiveHash.cpuMs),
-    `curl && sha256sum ${fmtMs(hashed.cpuMs)}`,
-    fmtRatio(receiveHash.cpuMs / hashed.cpuMs),
-    'floor of the --json CPU row',
-    null,
-  );
+  for (const [probeName, rowName, compared, comparedName, what] of [
+    ['undici receive', `${label} download: floor, undici receive (no disk)`, curlFile, 'curl', ''],
+    ['undici receive + sha256', `${label} download --json: floor, undici receive + sha256 (no disk)`, hashed, 'curl && sha256sum', ' --json'],
+  ]) {
+    const floor = measured[probeName];
+    for (const [unit, field] of [['wall', 'wallMs'], ['CPU', 'cpuMs']]) {
+      row(`${rowName}: ${unit}`, fmtMs(floor[field]), `${comparedName} ${fmtMs(compared[field])}`, fmtRatio(floor[field] / compared[field]), `floor of the${what} ${unit} row`, null);
+    }
+  }
 }
 
 /**
