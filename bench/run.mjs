@@ -266,8 +266,9 @@ function cleanEnv(baseUrl) {
 
 const ezvideo = (baseUrl, commandArgs, options = {}) => measure(process.execPath, [bin, ...commandArgs], { env: cleanEnv(baseUrl), ...options });
 const curl = (baseUrl, id, output) => measure('curl', ['-sS', '-f', '-H', `Authorization: Bearer ${key}`, '-o', output, `${baseUrl}/v1/videos/${id}/content`], { env: cleanEnv(baseUrl) });
-const curlThenSha256sum = (baseUrl, id, output) =>
-  measure('sh', ['-c', 'curl -sS -f -H "Authorization: Bearer $1" -o "$2" "$3" && sha256sum "$2" > /dev/null', 'sh', key, output, `${baseUrl}/v1/videos/${id}/content`], {
+/** `curl -o file && <then> file`: sha256sum for the --json rows, sync (fsync of the file) for a floor. */
+const curlThen = (then, baseUrl, id, output) =>
+  measure('sh', ['-c', `curl -sS -f -H "Authorization: Bearer $1" -o "$2" "$3" && ${then} "$2" > /dev/null`, 'sh', key, output, `${baseUrl}/v1/videos/${id}/content`], {
     env: cleanEnv(baseUrl),
   });
 const nodeBare = (baseUrl) => measure(process.execPath, ['-e', '0'], { env: cleanEnv(baseUrl) });
@@ -299,7 +300,7 @@ async function downloadSection(name, size, runs, server) {
       ezvideo: () => ezvideo(server.baseUrl, ['download', id, '-o', out('ezvideo')]),
       curl: () => curl(server.baseUrl, id, out('curl')),
       'ezvideo --json': () => ezvideo(server.baseUrl, ['download', id, '-o', out('ezvideo'), '--json']),
-      'curl && sha256sum': () => curlThenSha256sum(server.baseUrl, id, out('curl')),
+      'curl && sha256sum': () => curlThen('sha256sum', server.baseUrl, id, out('curl')),
     },
     runs,
     async () => removeOutputs(),
@@ -340,8 +341,9 @@ async function downloadSection(name, size, runs, server) {
  * What a download section's targets leave for ezvideo's own work, against the same nginx. The
  * floor is a node process in which undici receives the body and drops it (for the --json rows:
  * and feeds every chunk to a sha256 on one thread, as ezvideo does), writing nothing: its wall
- * and CPU are what no client built on undici can go below, start-up included. Compared with that
- * section's curl, so it runs after the section.
+ * and CPU are what no client built on undici can go below, start-up included. `curl && sync`
+ * is curl with ezvideo's durability (the file flushed to disk before the download counts as
+ * done): what that flush alone costs. Compared with that section's curl, so it runs after it.
  */
 async function floorsSection(downloadName, size, runs, server) {
   const id = `size_${size}_bench`;
@@ -350,15 +352,19 @@ async function floorsSection(downloadName, size, runs, server) {
     {
       'undici receive': () => measure(process.execPath, [probe, url, key], { env: cleanEnv(server.baseUrl) }),
       'undici receive + sha256': () => measure(process.execPath, [probe, url, key, '--hash'], { env: cleanEnv(server.baseUrl) }),
+      'curl && sync': () => curlThen('sync', server.baseUrl, id, join(tmp, 'curl.mp4')),
     },
     runs,
+    async () => removeOutputs(),
   );
+  removeOutputs();
   results.sections[`floors-${size}`] = measured;
   const { curl: curlFile, 'curl && sha256sum': hashed } = results.sections[downloadName];
   const label = sizeLabel(size);
   for (const [probeName, rowName, compared, comparedName, what] of [
     ['undici receive', `${label} download: floor, undici receive (no disk)`, curlFile, 'curl', ''],
     ['undici receive + sha256', `${label} download --json: floor, undici receive + sha256 (no disk)`, hashed, 'curl && sha256sum', ' --json'],
+    ['curl && sync', `${label} download: floor, curl then sync of the file (flushed, as ezvideo lands it)`, curlFile, 'curl', ''],
   ]) {
     const floor = measured[probeName];
     for (const [unit, field] of [['wall', 'wallMs'], ['CPU', 'cpuMs']]) {
