@@ -318,7 +318,10 @@ export function main(argv: readonly string[]): void {
   const io: CommandIO = {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
+    // A getter: opening stdin costs start-up time, and only --input - and --api-key-file - read it.
+    get stdin() {
+      return process.stdin;
+    },
     env: process.env,
     stderrIsTTY: process.stderr.isTTY === true,
     signal: controller.signal,

@@ -25,7 +25,7 @@ export { probeContent, type ContentInfo, type RangeSupport } from './core/probe-
 export { checkFileStructure, type StructureCheck } from './core/integrity/check-structure.js';
 export { retryDelayMs, defaultRetryPolicy, type RetryPolicy } from './core/retry-policy.js';
 export { waitForTasks, type WaitOptions, type WaitOutcome } from './core/wait.js';
-export { nextPollDelayMs, firstPollOffsetMs, defaultPollPolicy, type PollPolicy } from './core/poll-policy.js';
+export { nextPollDelayMs, firstPollOffsetMs, maxStatusPolls, defaultPollPolicy, type PollPolicy } from './core/poll-policy.js';
 export type { CreateVideoRequest, UploadedFile } from './api/create-body.js';
 export { runCreateBatch, type CreateBatchOptions, type JobOutcome, type JobOutcomeKind, type JobDownload } from './core/create-batch.js';
 export type { CreateJob } from './core/create-job.js';

@@ -8,7 +8,7 @@ import { makeOutputDir } from '../core/output-dir.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { ExitCode, usageError } from '../errors.js';
 import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-outcome.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext, GlobalOptions } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
@@ -56,6 +56,15 @@ function outputFor(id: string, flags: DownloadFlags, context: CommandContext): O
 export type IdDownloader = (id: string, task?: VideoTask, mayHaveLanded?: boolean) => Promise<DownloadOutcome>;
 
 /**
+ * Whether the downloads compute a sha256: only when something uses it. `--json` reports it and
+ * `--sha256` checks it; a plain download checks length and structure and hashes nothing, as the
+ * hash costs about half a second of CPU per GiB. Every later user of the hash turns it on here.
+ */
+function sha256Wanted(flags: DownloadFlags, options: Pick<GlobalOptions, 'json'>): boolean {
+  return options.json || flags.sha256 !== undefined;
+}
+
+/**
  * The per-id download used by `download` and by `wait --then-download`: never throws for an
  * expected failure, so one bad id does not stop a batch (a bug still propagates).
  */
@@ -84,6 +93,7 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : mayHaveLanded ? 'adopt' : 'refuse',
         verify: flags.verify,
         expectedSha256: flags.sha256,
+        hash: sha256Wanted(flags, context.options),
         connections: flags.connections,
         retry: { ...defaultRetryPolicy, retries: flags.retries },
         maxTimeMs: flags.maxTime,

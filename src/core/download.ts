@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import type { Variant, VideoApiClient } from '../api/client.js';
@@ -49,7 +50,16 @@ export interface DownloadOptions {
   existing?: 'refuse' | 'overwrite' | 'skip' | 'adopt' | undefined;
   /** The structure check before landing (default on). */
   verify?: boolean | undefined;
+  /** Checked against the file's sha256 before it lands (which turns `hash` on). */
   expectedSha256?: string | undefined;
+  /**
+   * Compute the sha256 of the bytes (default false): the result's `sha256` is undefined without
+   * it, and nothing is hashed. Hashing costs about half a second of CPU per GiB, so it is done
+   * only when something uses the hash (`--json`, `--sha256`). Turned on by `expectedSha256`.
+   */
+  hash?: boolean | undefined;
+  /** Makes the sha256 when hashing (default: node:crypto's); another implementation, or a counter. */
+  createHash?: (() => Hash) | undefined;
   /**
    * Connections for one file (default 1). More are used only once the server proved it honours
    * ranges; any sign that it does not goes back to one.
@@ -66,6 +76,8 @@ export interface DownloadOptions {
   sleep?: Sleep | undefined;
   random?: (() => number) | undefined;
 }
+
+const sha256 = (): Hash => createHash('sha256');
 
 /** Attempts that moved the file forward are free, but not without end (a server that trickles). */
 const maxFreeAttempts = 100;
@@ -135,6 +147,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const { client, variant } = options;
   const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const warn = (message: string): void => emit({ type: 'download-warning', id, message });
+  const hasher = options.hash === true || options.expectedSha256 !== undefined ? (options.createHash ?? sha256) : undefined;
   const lookup = new TaskLookup(client, id, options.task, budget.signal);
   const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
   let download: FileDownload | StreamDownload | undefined;
@@ -164,11 +177,12 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
             verify: options.verify ?? true,
             expectedSha256: options.expectedSha256,
             connections: options.connections ?? 1,
+            createHash: hasher,
             signal: budget.signal,
             emit,
             now,
           })
-        : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now });
+        : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now, createHash: hasher });
     const engine = download;
     if (engine instanceof FileDownload) {
       release = await acquireOutputLock(`${engine.partPath}.lock`, engine.path, lockOwner);

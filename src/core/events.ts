@@ -84,7 +84,10 @@ export interface DownloadResult {
   path: string;
   bytes: number;
   contentType: string | undefined;
-  /** sha256 of exactly the bytes that landed, hex. */
+  /**
+   * sha256 of exactly the bytes that landed, hex; undefined unless it was asked for (the
+   * `hash` option, or `expectedSha256`), and for a skipped file.
+   */
   sha256: string | undefined;
   /** HTTP attempts it took (1 when nothing went wrong). */
   attempts: number;

@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import type { Variant } from '../api/client.js';
 import { toNetworkError } from '../api/network-error.js';
 import { discardBody, type HttpResponse } from '../api/transport.js';
@@ -24,6 +25,8 @@ export interface FileDownloadSettings extends LandingSettings {
    * with the asked Content-Range, a known size and a strong ETag); otherwise one.
    */
   connections: number;
+  /** Makes the sha256 of the bytes; undefined: nothing is hashed (the result's sha256 is undefined). */
+  createHash: (() => Hash) | undefined;
 }
 
 const expectedTypes: Record<Variant, string> = {
@@ -70,7 +73,7 @@ export class FileDownload {
   constructor(settings: FileDownloadSettings) {
     this.#settings = settings;
     this.#source = settings.source;
-    this.#part = new PartFile(settings.path);
+    this.#part = new PartFile(settings.path, settings.createHash);
     this.#connections = settings.connections;
   }
 
@@ -298,7 +301,7 @@ export class FileDownload {
     }
   }
 
-  /** The single-connection transfer: append the body after the bytes on disk, hashing as it comes. */
+  /** The single-connection transfer: append the body after the bytes on disk, hashed as it comes if hashing. */
   async #stream({ response, total }: Transfer, startedAt: number): Promise<void> {
     const { id } = this.#settings;
     const part = this.#part;
@@ -369,7 +372,8 @@ export class FileDownload {
     }
     progress(part.offset, true);
     this.#noteProgress();
-    // Ranges arrive out of order, so the sha256 of a split download is one read of the finished file.
+    // Ranges arrive out of order, so the sha256 of a split download (when one is asked for) is one
+    // read of the finished file.
     await part.rehash(part.offset);
     await part.leaveRanges(ranges).catch((error: unknown) => {
       throw toOutputError(error, part.partPath);

@@ -78,7 +78,8 @@ export async function landPartFile(part: PartFile, settings: LandingSettings): P
   const expected = settings.expectedSha256?.toLowerCase();
   if (expected !== undefined && expected !== sha256) {
     await part.discard();
-    throw checksumMismatchError(id, expected, sha256);
+    // The engine hashes whenever a sha256 is expected (download.ts), so "none" would be a bug.
+    throw checksumMismatchError(id, expected, sha256 ?? 'none computed');
   }
   const path = finalPath(settings, contentType);
   if (path !== settings.path && (await keepsExisting(settings, path))) {

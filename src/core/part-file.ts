@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { EzvideoError } from '../errors.js';
 import { BackgroundFlush } from './background-flush.js';
@@ -28,8 +28,9 @@ function hasStrongEtag(state: PartState): boolean {
 /**
  * `<out>.part` and the state beside it: `<out>.part.json` (the PartState: where the bytes came
  * from and how to prove that a later answer continues them) and, while the download is split
- * into ranges, `<out>.part.ranges.json`. It holds the bytes, counts them, hashes them in order,
- * and is the only thing that writes, truncates or lands the part file.
+ * into ranges, `<out>.part.ranges.json`. It holds the bytes, counts them, hashes them in order
+ * when a sha256 is asked for (`createHash`; without it nothing is hashed and no earlier bytes
+ * are read back), and is the only thing that writes, truncates or lands the part file.
  */
 export class PartFile {
   readonly partPath: string;
@@ -39,8 +40,9 @@ export class PartFile {
   readonly #flush = new BackgroundFlush(async () => {
     await this.#handle?.datasync();
   });
-  #hash: Hash = createHash('sha256');
-  /** Bytes on disk: in order from zero, all hashed; or, while split, the sum over the ranges. */
+  readonly #createHash: (() => Hash) | undefined;
+  #hash: Hash | undefined;
+  /** Bytes on disk: in order from zero, all hashed if hashing; or, while split, the sum over the ranges. */
   offset = 0;
   state: PartState | undefined;
   /** Set while the download is split into ranges (the part file may have holes). */
@@ -48,7 +50,9 @@ export class PartFile {
   /** This run created the part file (nothing from an earlier run was trusted). */
   #createdPart = false;
 
-  constructor(path: string) {
+  constructor(path: string, createHash: (() => Hash) | undefined) {
+    this.#createHash = createHash;
+    this.#hash = createHash?.();
     this.partPath = `${path}.part`;
     this.statePath = `${this.partPath}.json`;
     this.rangesPath = rangesStatePath(this.partPath);
@@ -125,20 +129,24 @@ export class PartFile {
   /** A resumed file's sha256 must cover the bytes of earlier runs: read them once. */
   async #hashExisting(length: number): Promise<void> {
     const handle = this.#handle;
-    if (handle === undefined) return;
+    const hash = this.#hash;
+    if (handle === undefined || hash === undefined) return;
     const buffer = Buffer.allocUnsafe(1024 * 1024);
     for (let position = 0; position < length; ) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, length - position), position);
       if (bytesRead === 0) break;
-      this.#hash.update(buffer.subarray(0, bytesRead));
+      hash.update(buffer.subarray(0, bytesRead));
       position += bytesRead;
     }
   }
 
-  /** The first `length` bytes, hashed anew (ranges arrive out of order, so they are read back). */
+  /**
+   * The first `length` bytes as the new offset, hashed anew when hashing (ranges arrive out of
+   * order, so they are read back; without a hash there is nothing to read).
+   */
   async rehash(length: number): Promise<void> {
     try {
-      this.#hash = createHash('sha256');
+      this.#hash = this.#createHash?.();
       await this.#hashExisting(length);
       this.offset = length;
     } catch (error) {
@@ -148,11 +156,12 @@ export class PartFile {
 
   /** Bytes taken from the body in order, for the streaming sha256. */
   hashed(chunk: Buffer): void {
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
   }
 
-  get sha256(): string {
-    return this.#hash.copy().digest('hex');
+  /** Undefined when no sha256 was asked for. */
+  get sha256(): string | undefined {
+    return this.#hash?.copy().digest('hex');
   }
 
   /** Drops every byte: the next answer starts the file over. */
@@ -163,7 +172,7 @@ export class PartFile {
       throw toOutputError(error, this.partPath);
     }
     this.offset = 0;
-    this.#hash = createHash('sha256');
+    this.#hash = this.#createHash?.();
     this.state = undefined;
   }
 

@@ -100,3 +100,24 @@ export function firstPollOffsetMs(index: number, count: number, windowMs: number
   const window = Math.max(windowMs, count * policy.minStartGapMs);
   return count <= 1 ? 0 : Math.floor((index * window) / count);
 }
+
+/**
+ * The most status polls a task costs when it turns terminal `durationMs` after its first poll,
+ * with every poll answered and no server hints: the first poll, then one per delay until the
+ * delays, each as short as the jitter can make it, add up to `durationMs`, and the poll that
+ * sees the end. With `--interval` every delay is that interval. A wait on N ids costs at most the
+ * sum of this over the ids; `wait --then-download` adds one content request per completed id
+ * (more only when a transfer fails and is retried).
+ */
+export function maxStatusPolls(durationMs: number, options: { intervalMs?: number | undefined; policy?: PollPolicy | undefined } = {}): number {
+  const policy = options.policy ?? defaultPollPolicy;
+  let polls = 1;
+  let elapsed = 0;
+  for (let answered = 1; elapsed < durationMs; answered += 1) {
+    const step = options.intervalMs ?? Math.min(policy.maxMs, policy.initialMs * policy.factor ** (answered - 1));
+    // The shortest delay nextPollDelayMs can return for this step (random() stays below 1).
+    elapsed += options.intervalMs ?? Math.floor(step * (1 - policy.jitter));
+    polls += 1;
+  }
+  return polls;
+}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { toNetworkError } from '../api/network-error.js';
 import { discardBody } from '../api/transport.js';
@@ -20,6 +20,8 @@ export interface StreamDownloadSettings {
   signal: AbortSignal | undefined;
   emit: EventSink;
   now: () => number;
+  /** Makes the sha256 of the bytes; undefined: nothing is hashed (the result's sha256 is undefined). */
+  createHash: (() => Hash) | undefined;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface StreamDownloadSettings {
  */
 export class StreamDownload {
   readonly #settings: StreamDownloadSettings;
-  readonly #hash = createHash('sha256');
+  readonly #hash: Hash | undefined;
   #offset = 0;
   #etag: string | undefined;
   #lastModified: string | undefined;
@@ -42,6 +44,7 @@ export class StreamDownload {
 
   constructor(settings: StreamDownloadSettings) {
     this.#settings = settings;
+    this.#hash = settings.createHash?.();
   }
 
   get source(): ContentSource {
@@ -58,7 +61,7 @@ export class StreamDownload {
 
   async #write(chunk: Buffer): Promise<void> {
     const { stream, signal } = this.#settings;
-    this.#hash.update(chunk);
+    this.#hash?.update(chunk);
     this.#offset += chunk.length;
     if (!stream.write(chunk)) await this.#outputWait(drained(stream, signal));
   }
@@ -132,7 +135,7 @@ export class StreamDownload {
       path: '-',
       bytes: this.#offset,
       contentType: this.#contentType,
-      sha256: this.#hash.digest('hex'),
+      sha256: this.#hash?.digest('hex'),
       attempts: this.#attempts,
       resumed: this.#resumed,
       source: source.kind,

@@ -87,7 +87,7 @@ async function runTrial(trial: ChaosTrial): Promise<Outcome> {
     if (event.type === 'download-retry' && /stalled/.test(event.reason)) stallsDetected += 1;
   };
   try {
-    landedSha = (await downloadVideo(trial.id, { client, output, source: trial.source, connections: trial.connections, retry, sleep, maxTimeMs: 60_000, onEvent })).sha256;
+    landedSha = (await downloadVideo(trial.id, { client, output, source: trial.source, connections: trial.connections, hash: true, retry, sleep, maxTimeMs: 60_000, onEvent })).sha256;
   } catch (error) {
     exitCode = error instanceof EzvideoError ? error.exitCode : 1;
     message = error instanceof Error ? error.message : String(error);

@@ -60,6 +60,8 @@ for (const profile of allProfiles) {
         output: { kind: 'file', path: pathOf(id), renameByType: false },
         source: 'gateway',
         retry: fastRetry,
+        // The results' sha256 is what these tests check the landed bytes with.
+        hash: true,
         ...overrides,
       });
 

@@ -62,6 +62,8 @@ for (const profile of allProfiles) {
         output: { kind: 'file', path: join(dir, `${id}.mp4`), renameByType: false },
         source: 'gateway',
         retry: fastRetry,
+        // A resumed file's sha256 must cover the bytes of earlier attempts: asked for, and checked.
+        hash: true,
         ...overrides,
       });
 

@@ -36,6 +36,8 @@ describe('downloadVideo with several connections', () => {
       output: { kind: 'file', path: join(dir, `${id}.mp4`), renameByType: false },
       retry: fastRetry,
       connections: 4,
+      // The sha256 of a split download is one read of the finished file: asked for, and checked.
+      hash: true,
       ...overrides,
     });
 

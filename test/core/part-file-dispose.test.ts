@@ -29,7 +29,7 @@ describe('PartFile.dispose: a part with bytes is kept with its state, an empty o
   async function opened(): Promise<{ dir: string; part: PartFile }> {
     const dir = join(root, String((count += 1)));
     await mkdir(dir);
-    const part = new PartFile(join(dir, 'out.mp4'));
+    const part = new PartFile(join(dir, 'out.mp4'), undefined);
     assert.deepEqual(await part.open(state.id, state.url, false), { kept: false, joined: false });
     await part.saveState(state);
     return { dir, part };
