@@ -88,7 +88,7 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
       return { action: 'restart', reason: why };
     }
     const size = total ?? range.total;
-    return { action: 'append', total: size, rangesProven: size !== undefined && range.end === size - 1 };
+    return { action: 'append', total: size, rangesProven: range.end + 1 === size };
   }
   const restart = !resuming ? undefined : changed ? 'the content changed on the server' : 'the server ignored the range request';
   return { action: 'whole', total: parseContentLength(headers['content-length']), rangesProven: false, restart, rangeIgnored: resuming && !changed };
@@ -97,8 +97,6 @@ export function decideResume(ask: ResumeAsk, answer: ResumeAnswer): ResumeVerdic
 /** Why an answer does not continue the bytes on disk, in words; undefined for an `append`. */
 export function refusalReason(verdict: ResumeVerdict): string | undefined {
   switch (verdict.action) {
-    case 'append':
-      return undefined;
     case 'whole':
       return verdict.restart ?? 'the server answered with the whole file';
     case 'restart':
@@ -108,5 +106,8 @@ export function refusalReason(verdict: ResumeVerdict): string | undefined {
       return 'the server says the file is already complete';
     case 'ask-plainly':
       return 'the answer proves nothing about ranges';
+    default:
+      // An append: the answer continues the bytes on disk, nothing is refused.
+      return undefined;
   }
 }
