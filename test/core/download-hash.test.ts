@@ -6,10 +6,16 @@ import { buffer } from 'node:stream/consumers';
 import { after, before, describe, it } from 'node:test';
 import { downloadVideo as downloadStream } from '../../src/core/download.js';
 import { downloadVideo } from '../../src/index.js';
+import { MAX_THROTTLE_PIECE } from '../../src/mock/body-writer.js';
 import { type MockServer, startMockServer } from '../../src/mock/index.js';
 import { bytesSha256, clientFor, contentRequests, fastRetry, fileSha256, removeTempDirs, servedSha256, tempDir, testKey } from '../helpers/download-sim.js';
 
 const MiB = 1024 * 1024;
+/**
+ * Where the resets fall: throttled, and on a multiple of the simulator's throttle piece, so that
+ * the client has bytes on disk to resume after when the connection is cut.
+ */
+const cutAt = 16 * MAX_THROTTLE_PIECE;
 
 after(removeTempDirs);
 
@@ -52,7 +58,7 @@ describe('downloadVideo hashes only on demand', () => {
 
   it('a plain download resumed after a reset makes no hash and reads nothing back, and its file is whole', async () => {
     const id = 'size_4m_plain';
-    server.setFaults(id, { reset: { afterBytes: MiB, times: 1 } });
+    server.setFaults(id, { reset: { afterBytes: cutAt, times: 1 }, throttle: 16 * MiB });
     const counter = countingSha256();
     const result = await library(id, { createHash: counter.createHash });
     assert.equal(result.resumed, true, 'the second attempt appended to the first one');
@@ -74,7 +80,7 @@ describe('downloadVideo hashes only on demand', () => {
 
   it('hash: true gives the sha256 of the landed bytes, fed as they arrived, across a resume', async () => {
     const id = 'size_4m_hashed';
-    server.setFaults(id, { reset: { afterBytes: MiB, times: 1 } });
+    server.setFaults(id, { reset: { afterBytes: cutAt, times: 1 }, throttle: 16 * MiB });
     const counter = countingSha256();
     const result = await library(id, { hash: true, createHash: counter.createHash });
     assert.equal(result.resumed, true);

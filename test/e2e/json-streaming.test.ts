@@ -22,7 +22,8 @@ describe('wait --then-download --json streams one line per id as it ends', () =>
   });
 
   it('the first line arrives before the last id has even completed, each with the right sha256', async () => {
-    const lateMs = 3_000;
+    // Long enough that a loaded machine still starts, polls and downloads the first id before it.
+    const lateMs = 8_000;
     const early = server.createTask({ id: 'size_1m_early', generationTimeMs: 0 });
     const late = server.createTask({ id: 'size_1m_late', generationTimeMs: lateMs });
     const lateCompletesAt = Date.now() + lateMs;
