@@ -128,6 +128,8 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const { output } = options;
   const lockOwner = options.lockOwner ?? lockNeverExpires;
   const existing = options.existing ?? 'refuse';
+  // One switch for every hash of this download, the adopted file's included: only when asked.
+  const hasher = options.hash === true || options.expectedSha256 !== undefined ? (options.createHash ?? sha256) : undefined;
   if (output.kind === 'file') {
     const size = await existingSize(output.path);
     if (size !== undefined) await removeLeftoversOfLandedRun(output.path, lockOwner);
@@ -135,7 +137,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
       return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: 0, verified: 'unchecked' };
     }
-    const served = size !== undefined && existing === 'adopt' ? await servedFileAt(options.client, id, output.path, size, options) : undefined;
+    const served = size !== undefined && existing === 'adopt' ? await servedFileAt(options.client, id, output.path, size, { ...options, createHash: hasher }) : undefined;
     if (served !== undefined) {
       emit({ type: 'download-done', id, path: output.path, bytes: served.bytes, skipped: true });
       return { id, path: output.path, ...served, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: now() - started };
@@ -147,7 +149,6 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const { client, variant } = options;
   const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const warn = (message: string): void => emit({ type: 'download-warning', id, message });
-  const hasher = options.hash === true || options.expectedSha256 !== undefined ? (options.createHash ?? sha256) : undefined;
   const lookup = new TaskLookup(client, id, options.task, budget.signal);
   const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
   let download: FileDownload | StreamDownload | undefined;

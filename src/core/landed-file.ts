@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Variant, VideoApiClient } from '../api/client.js';
 import { checkFileStructure } from './integrity/check-structure.js';
@@ -9,7 +9,8 @@ import type { RetryPolicy } from './retry-policy.js';
 export interface ServedFile {
   bytes: number;
   contentType: string | undefined;
-  sha256: string;
+  /** Only when a hash was asked for, as for a download: reading a large file back is not free. */
+  sha256: string | undefined;
   verified: 'ok' | 'unchecked';
 }
 
@@ -24,13 +25,13 @@ export async function servedFileAt(
   id: string,
   path: string,
   size: number,
-  options: { variant?: Variant | undefined; signal?: AbortSignal | undefined; retry?: RetryPolicy | undefined },
+  options: { variant?: Variant | undefined; signal?: AbortSignal | undefined; retry?: RetryPolicy | undefined; createHash?: (() => Hash) | undefined },
 ): Promise<ServedFile | undefined> {
   const info = await probeContent(client, id, { variant: options.variant, signal: options.signal, retry: { policy: options.retry } });
   if (info.size === undefined || info.size !== size) return undefined;
   const check = await checkFileStructure(path, info.contentType);
   if (!check.ok) return undefined;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return { bytes: size, contentType: info.contentType, sha256: hash.digest('hex'), verified: check.checked ? 'ok' : 'unchecked' };
+  const hash = options.createHash?.();
+  if (hash !== undefined) for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return { bytes: size, contentType: info.contentType, sha256: hash?.digest('hex'), verified: check.checked ? 'ok' : 'unchecked' };
 }
