@@ -20,6 +20,8 @@ export const ExitCode = {
   output: 9,
   /** A create was sent and no answer came: a task may exist (and be billed), or not. */
   uncertain: 10,
+  /** A file landed but its `--exec` hook (or the batch's `--exec-after`) failed; the file stays. */
+  hook: 11,
   sigint: 130,
   sigterm: 143,
 } as const;
@@ -38,6 +40,7 @@ export type ErrorCode =
   | 'output'
   | 'integrity'
   | 'uncertain'
+  | 'hook'
   | 'interrupted';
 
 const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
@@ -52,6 +55,7 @@ const exitCodeOf: Record<ErrorCode, ExitCodeValue> = {
   output: ExitCode.output,
   integrity: ExitCode.output,
   uncertain: ExitCode.uncertain,
+  hook: ExitCode.hook,
   interrupted: ExitCode.sigint,
 };
 
