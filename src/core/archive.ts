@@ -68,8 +68,8 @@ const newline = 0x0a;
  * The record of landed files behind `--archive <file>`: JSON Lines, one
  * `{"id","variant","path","bytes","sha256","time"}` object per file, appended once the file
  * has landed. `has` answers from a Set filled when the archive is opened (a 50,000-line archive
- * opened in about 125 ms, 65 ms once warm, measured on 2 shared cores), so skipping costs no request and no
- * file access.
+ * opened in about 125 ms, 65 ms once warm, on 2 shared cores), so skipping costs no request and
+ * no file access.
  *
  * Why appends never lose or interleave lines, between processes and within one: the file is
  * opened with O_APPEND, and each line, `\n` included, is one write() (Node's write of one buffer
@@ -136,11 +136,14 @@ export class DownloadArchive {
   async #write(line: string): Promise<void> {
     const handle = await this.#appendHandle();
     // A file that does not end with `\n` ends with a torn line (a crash, a full disk): this line
-    // starts after a `\n` of its own rather than continuing that fragment into one bad line. Two
-    // appenders may both see the torn end and both add the `\n`; that makes an empty line, which
-    // readers skip, and each line is still whole. Only a torn write landing between this check
-    // and the write below could glue onto this line, and that needs another appender's disk to be
-    // full while this write succeeds.
+    // starts after a `\n` of its own rather than continuing that fragment into one bad line. The
+    // check takes no lock, so it can also see another appender's line half copied in (the size
+    // grows page by page during a write: two processes racing 500 lines each left 2 or 3 such
+    // `\n`s), or two appenders can both see one torn end. Either way the extra `\n` is written at
+    // the start of this line's own single write, after the other write is whole: it makes an empty
+    // line, which readers skip, and never splits a line. Only a torn write landing between this
+    // check and the write below could glue onto this line, and that needs another appender's disk
+    // to be full while this write succeeds.
     const { size } = await handle.stat();
     let text = line;
     if (size > 0) {
