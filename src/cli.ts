@@ -146,7 +146,7 @@ function buildProgram(
     const { runConfig } = await import('./commands/config.js');
     await withContext((context) => runConfig(action, values, context))(command);
   };
-  config.command('set').description('store a setting (api-key, base-url, source)').argument('<key>').argument('<value>').action(configAction('set'));
+  config.command('set').description('store a setting (api-key, base-url, source, archive)').argument('<key>').argument('<value>').action(configAction('set'));
   config.command('get').description('print a stored setting (the key is masked)').argument('<key>').action(configAction('get'));
   config.command('unset').description('remove a stored setting').argument('<key>').action(configAction('unset'));
   config

@@ -63,6 +63,20 @@ export async function resolveSource(inputs: Omit<SettingInputs, 'apiKeyFlag' | '
   throw usageError(`${origin} is ${JSON.stringify(value)}, not one of ${sourceModes.join(', ')}`, where === 'env' ? 'Fix or unset EZVIDEO_SOURCE.' : 'Fix it with `ezvideo config set source auto`.');
 }
 
+/**
+ * The `--archive` default: EZVIDEO_ARCHIVE, then the stored setting, else none. Resolved only by
+ * the commands that download, like the source, so the others never open the store. The path is
+ * returned as written: a relative one is resolved against the current directory when the
+ * archive is opened, wherever it was stored from.
+ */
+export async function resolveArchive(inputs: Omit<SettingInputs, 'apiKeyFlag' | 'baseUrlFlag'>): Promise<string | undefined> {
+  const found = await firstSet([
+    ['env', () => inputs.env['EZVIDEO_ARCHIVE']],
+    ['config', () => inputs.store.get('archive')],
+  ]);
+  return found?.[1];
+}
+
 export function requireApiKey(settings: Settings): string {
   if (settings.apiKey !== undefined) return settings.apiKey;
   throw new EzvideoError('auth', 'no API key', {

@@ -5,7 +5,7 @@ import { cannotReadError } from '../core/download-errors.js';
 import { usageError } from '../errors.js';
 
 /** The settings that `ezvideo config` stores, by their command-line names. */
-export const configKeys = ['api-key', 'base-url', 'source'] as const;
+export const configKeys = ['api-key', 'base-url', 'source', 'archive'] as const;
 export type ConfigKey = (typeof configKeys)[number];
 
 export function parseConfigKey(key: string): ConfigKey {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultBaseUrl } from '../../src/api/base-url.js';
-import { maskSecret, requireApiKey, resolveSettings } from '../../src/settings/resolve-settings.js';
+import { maskSecret, requireApiKey, resolveArchive, resolveSettings } from '../../src/settings/resolve-settings.js';
 
 function storeWith(values: Record<string, string>) {
   const asked: string[] = [];
@@ -34,5 +34,19 @@ describe('resolveSettings: flag > environment > stored config > default', () => 
   it('masks keys for display', () => {
     assert.equal(maskSecret('sk-1234567890abcd'), 'sk-…abcd');
     assert.equal(maskSecret('short'), '*****');
+  });
+});
+
+describe('resolveArchive: the --archive default', () => {
+  it('EZVIDEO_ARCHIVE first, without opening the config', async () => {
+    const { asked, store } = storeWith({ archive: 'stored.jsonl' });
+    assert.equal(await resolveArchive({ env: { EZVIDEO_ARCHIVE: ' env.jsonl ' }, store }), 'env.jsonl');
+    assert.deepEqual(asked, []);
+  });
+  it('then the stored setting, a relative path kept as written (resolved against the current directory on use)', async () => {
+    assert.equal(await resolveArchive({ env: { EZVIDEO_ARCHIVE: '' }, store: storeWith({ archive: 'runs/archive.jsonl' }).store }), 'runs/archive.jsonl');
+  });
+  it('else no archive', async () => {
+    assert.equal(await resolveArchive({ env: {}, store: storeWith({}).store }), undefined);
   });
 });

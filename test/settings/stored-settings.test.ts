@@ -20,8 +20,9 @@ describe('stored settings read without conf', () => {
     const store = openConfigStore(dir);
     store.set('source', 'direct');
     store.set('base-url', 'http://stored.example');
+    store.set('archive', 'archive.jsonl');
     assert.equal(store.path, join(dir, 'config.json'));
-    assert.deepEqual(await readStoredSettings(dir), { 'base-url': 'http://stored.example', source: 'direct' });
+    assert.deepEqual(await readStoredSettings(dir), { 'base-url': 'http://stored.example', source: 'direct', archive: 'archive.jsonl' });
   });
   it('no file is no setting', async () => {
     assert.deepEqual(await readStoredSettings(join(await freshDir(), 'missing')), {});
