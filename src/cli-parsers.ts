@@ -58,6 +58,18 @@ export const parseOneOf =
   };
 
 /**
+ * `--variant video,thumbnail` or `all`: the files of a task, each once, in the order
+ * video, thumbnail, spritesheet whatever the order given.
+ */
+export const parseVariantList =
+  <T extends string>(all: readonly T[]) =>
+  (value: string): T[] => {
+    if (value.trim() === 'all') return [...all];
+    const given = value.split(',').map((part) => parseOneOf(all)(part.trim()));
+    return all.filter((variant) => given.includes(variant));
+  };
+
+/**
  * A value parsed after commander, by the command itself (`ezvideo mock` splits compound values
  * such as `--fail-first 2:503:5` into parts): the parser's complaint as a usage error naming the flag.
  */

@@ -7,7 +7,7 @@ import type { CreateFlags } from './commands/create.js';
 import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
-import { parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration } from './cli-parsers.js';
+import { parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration, parseVariantList } from './cli-parsers.js';
 import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
@@ -62,7 +62,7 @@ function buildProgram(
       ),
     ).option('--wait', 'wait for unfinished tasks first (the same as wait --then-download)', false),
   ).action(async (ids: string[], flags: WaitFlags & { wait: boolean }, command: Command) => {
-    const { makeIdDownloader, runDownload } = await import('./commands/download.js');
+    const [{ runDownload }, { makeIdDownloader }] = await Promise.all([import('./commands/download.js'), import('./commands/deliver.js')]);
     if (!flags.wait) {
       await withContext((context) => runDownload(ids, flags, context))(command);
       return;
@@ -82,7 +82,7 @@ function buildProgram(
       ),
     ),
   ).action(async (ids: string[], flags: WaitFlags, command: Command) => {
-    const [{ runWait }, { makeIdDownloader }] = await Promise.all([import('./commands/wait.js'), import('./commands/download.js')]);
+    const [{ runWait }, { makeIdDownloader }] = await Promise.all([import('./commands/wait.js'), import('./commands/deliver.js')]);
     await withContext((context) => runWait(ids, flags, context, makeIdDownloader))(command);
   });
 
@@ -108,7 +108,7 @@ function buildProgram(
         .option('--then-download', 'download each task as soon as it completes (implies --wait; takes every download flag)', false),
     ),
   ).action(async (flags: CreateFlags, command: Command) => {
-    const [{ runCreate }, { makeIdDownloader }] = await Promise.all([import('./commands/create.js'), import('./commands/download.js')]);
+    const [{ runCreate }, { makeIdDownloader }] = await Promise.all([import('./commands/create.js'), import('./commands/deliver.js')]);
     await withContext((context) => runCreate(flags, context, makeIdDownloader))(command);
   });
 
@@ -185,9 +185,13 @@ function addWaitOptions(command: Command): Command {
 /** The flags shared by `download` and `wait --then-download`. */
 function addDownloadOptions(command: Command): Command {
   return command
-    .option('-o, --output <file>', 'output file, or - for stdout (one id only)')
-    .option('--dir <dir>', 'folder for <id>.<ext> files (created if missing)')
-    .addOption(new Option('--variant <variant>', 'which file of the task').choices(variants))
+    .option('-o, --output <file>', 'output file, or - for stdout; a template such as \'out/{model}/{created}-{id}.{ext}\' for several ids')
+    .option('--dir <dir>', 'folder for <id>.<ext> files (created if missing; a template too)')
+    .addOption(new Option('--variant <list>', 'which files of the task: video, thumbnail, spritesheet, a comma list, or all').argParser(parseVariantList(variants)))
+    .option('--archive <file>', 'record each landed file there; ids already in it are skipped with no request (env EZVIDEO_ARCHIVE)')
+    .option('--write-info-json', 'write <file>.info.json beside each file: the task object and how it was fetched', false)
+    .option('--exec <command>', 'run a shell command after each file lands, its path as $1 (and EZVIDEO_ID, EZVIDEO_PATH, ...)')
+    .option('--exec-after <command>', 'run a shell command once after the batch, the JSON result lines on its stdin')
     .option('--force', 'replace an existing output file', false)
     .option('--skip-existing', 'succeed without downloading when the output file exists', false)
     .addOption(new Option('--concurrency <n>', 'ids downloaded at once, 1-64').argParser(parsePositiveCount(64)).default(4))

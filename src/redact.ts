@@ -18,3 +18,43 @@ export function redactText(text: string, secrets: readonly string[]): string {
   }
   return result;
 }
+
+/** Field names whose value is a credential wherever a server puts one. */
+const secretFieldName = /^(api[-_]?key|(access|refresh|id)?[-_]?token|secret|client[-_]?secret|password|authorization|cookie|set-cookie|signature|credentials?)$/i;
+
+/** Query parameters that say which file, never who may read it: kept in an address written down. */
+const publicQueryParameters = new Set(['variant']);
+
+/**
+ * An address fit to be written down: no user or password, and of its query only what names the
+ * file (`variant`). A signed link's query (`X-Amz-Signature`, `sig`, `token`, `Expires`) is the
+ * capability that opens it, so it goes, whatever its parameters are called.
+ */
+export function publicUrl(address: string): string {
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return address;
+  }
+  url.username = '';
+  url.password = '';
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (!publicQueryParameters.has(name)) url.searchParams.delete(name);
+  return url.href;
+}
+
+/**
+ * A server's object as it may be kept on disk beside a file (`--write-info-json`): credential
+ * fields dropped, and every http(s) address in it made public (publicUrl), at any depth.
+ */
+export function withoutSecrets(value: unknown): unknown {
+  if (typeof value === 'string') return /^https?:\/\//i.test(value) ? publicUrl(value) : value;
+  if (Array.isArray(value)) return value.map(withoutSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !secretFieldName.test(key))
+      .map(([key, inner]) => [key, withoutSecrets(inner)]),
+  );
+}

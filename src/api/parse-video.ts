@@ -47,5 +47,6 @@ export function parseVideo(json: unknown, requestedId: string): VideoTask {
     expiresAt: optionalNumber(body['expires_at']),
     error: taskError(body),
     directUrl: findDirectLink(body),
+    raw: json,
   };
 }

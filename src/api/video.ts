@@ -24,4 +24,9 @@ export interface VideoTask {
    * often a signed URL, a capability that needs no API key and expires.
    */
   directUrl: string | undefined;
+  /**
+   * The object as the server sent it (with the API key already cut out, as every answer is),
+   * for `--write-info-json`; absent for a task made up by a caller.
+   */
+  raw?: unknown;
 }

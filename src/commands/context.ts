@@ -4,7 +4,7 @@ import type { SourceMode } from '../core/content-source.js';
 import { cannotReadError } from '../core/download-errors.js';
 import { EzvideoError, usageError } from '../errors.js';
 import type { ConfigStore } from '../settings/config-store.js';
-import { requireApiKey, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
+import { requireApiKey, resolveArchive, resolveSettings, resolveSource, type Settings } from '../settings/resolve-settings.js';
 import { configDirectory, type ConfigKey, readStoredSettings } from '../settings/stored-settings.js';
 import { readFileOrStdin, type CommandIO } from './io.js';
 
@@ -35,6 +35,8 @@ export interface CommandContext {
   log: (message: string) => void;
   /** The `--source` default (EZVIDEO_SOURCE, the stored setting, `auto`), resolved once on first use. */
   source: () => Promise<SourceMode>;
+  /** The `--archive` default (EZVIDEO_ARCHIVE, the stored setting, none), resolved once on first use. */
+  archive: () => Promise<string | undefined>;
   /** The API client; asking for it without a key is the "no API key" error (exit 3). */
   client: () => VideoApiClient;
   /** Releases connections; called once the command is over. */
@@ -78,6 +80,7 @@ export async function createContext(options: GlobalOptions, io: CommandIO): Prom
   };
   let client: VideoApiClient | undefined;
   let source: Promise<SourceMode> | undefined;
+  let archive: Promise<string | undefined> | undefined;
   const timeouts: Partial<Timeouts> = {
     ...(options.connectTimeout === undefined ? {} : { connectMs: options.connectTimeout }),
     ...(options.responseTimeout === undefined ? {} : { headersMs: options.responseTimeout }),
@@ -92,6 +95,10 @@ export async function createContext(options: GlobalOptions, io: CommandIO): Prom
     source: () => {
       source ??= resolveSource({ env: io.env, store: storedSetting });
       return source;
+    },
+    archive: () => {
+      archive ??= resolveArchive({ env: io.env, store: storedSetting });
+      return archive;
     },
     client: () => {
       client ??= new VideoApiClient({

@@ -13,7 +13,7 @@ import { idLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import { readFileOrStdin } from './io.js';
-import type { DownloadOutcome, IdDownloader } from './download.js';
+import { batchEnd, downloadJson, type DownloadOutcome, type IdDownloader, recordResultLine } from './deliver.js';
 import type { DownloadFlags } from './download-flags.js';
 import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
 import { commandChalk, makeReporter } from './make-reporter.js';
@@ -100,7 +100,7 @@ function idOutcome(end: JobOutcome<DownloadOutcome>, label: string): IdOutcome {
 
 /** The `--json` line of one job: its line, task, outcome, the task's status and the download. */
 function jobJson(end: JobOutcome<DownloadOutcome>, label: string): string {
-  const download = end.download?.result ?? (end.landed === undefined ? null : { ...end.landed, skipped: true });
+  const download = end.download === undefined ? { download: end.landed === undefined ? null : { ...end.landed, skipped: true } } : { download: null, ...downloadJson(end.download) };
   return JSON.stringify({
     line: end.job.line,
     taskId: end.taskId ?? null,
@@ -109,7 +109,7 @@ function jobJson(end: JobOutcome<DownloadOutcome>, label: string): string {
     exitCode: end.exitCode,
     ...(end.error === undefined ? {} : { message: end.error.message, ...failureJson(idOutcome(end, label)) }),
     task: end.taskId === undefined ? null : taskJson(end.taskId, end.task),
-    download,
+    ...download,
   });
 }
 
@@ -137,7 +137,8 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   const chalk = commandChalk(context);
   // A job's name in lines and errors: its manifest line; a single create has only the one.
   const labelFor = (line: number): string => (batch ? `line ${line}` : 'create');
-  const jsonLines = options.json && (batch || flags.wait || thenDownload);
+  // A job's line once it ended: with --json on stdout, and for --exec-after.
+  const jobLines = batch || flags.wait || thenDownload;
   const say = (line: string): void => {
     io.stderr.write(`${line}\n`);
   };
@@ -154,7 +155,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
     if (!options.quiet) say(createDoneLine(chalk, name, event));
   };
   const onJobEnd = (end: JobOutcome<DownloadOutcome>): void => {
-    if (jsonLines) io.stdout.write(`${jobJson(end, labelFor(end.job.line))}\n`);
+    if (jobLines) recordResultLine(context, flags, jobJson(end, labelFor(end.job.line)));
     else if (options.json && end.taskId !== undefined) io.stdout.write(`${JSON.stringify(taskJson(end.taskId, end.task))}\n`);
   };
   const downloaders = new Map<string | undefined, IdDownloader>();
@@ -182,7 +183,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
       wait: flags.wait || thenDownload,
       intervalMs: flags.interval,
       timeoutMs: flags.timeout,
-      download: thenDownload ? (job, id, task, mayHaveLanded) => downloaderFor(job)(id, task, mayHaveLanded) : undefined,
+      download: thenDownload ? (job, id, task, mayHaveLanded) => downloaderFor(job)(id, { task, mayHaveLanded, position: jobs.indexOf(job) + 1, count: jobs.length }) : undefined,
       downloadConcurrency: flags.concurrency,
       signal: io.signal,
       onEvent: reporter.event,
@@ -196,13 +197,17 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
     await journal?.close();
   }
   if (!options.quiet && batch) say(createSummaryLine(countsOf(outcomes)));
-  const failure = batchError(
-    outcomes.map((end) => {
-      // A failed generation is rightly created again; any other failure of a task that exists is not.
-      if (batch || end.taskId === undefined || end.outcome === 'failed') return idOutcome(end, labelFor(end.job.line));
-      return { ...idOutcome(end, end.taskId), hint: goOnWith(end.taskId, thenDownload).hint };
-    }),
-    'jobs',
+  const failure = await batchEnd(
+    batchError(
+      outcomes.map((end) => {
+        // A failed generation is rightly created again; any other failure of a task that exists is not.
+        if (batch || end.taskId === undefined || end.outcome === 'failed') return idOutcome(end, labelFor(end.job.line));
+        return { ...idOutcome(end, end.taskId), hint: goOnWith(end.taskId, thenDownload).hint };
+      }),
+      'jobs',
+    ),
+    context,
+    flags,
   );
   if (failure !== undefined) throw failure;
   return ExitCode.success;

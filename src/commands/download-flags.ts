@@ -3,11 +3,20 @@ import type { SourceMode } from '../core/content-source.js';
 
 /** The flags of `ezvideo download`, also accepted by `ezvideo wait --then-download`. */
 export interface DownloadFlags {
-  /** `-o <file>`, or `-` for stdout; only with one id. */
+  /** `-o <file>`, or `-` for stdout; only with one id, unless it is a template with `{id}` or `{index}`. */
   output?: string | undefined;
-  /** `--dir <dir>`: where `<id>.<ext>` files go (created if missing). */
+  /** `--dir <dir>`: where `<id>.<ext>` files go (created if missing); may be a template. */
   dir?: string | undefined;
-  variant?: Variant | undefined;
+  /** `--variant a,b` or `all`: the files of each task to download (default: the video). */
+  variant?: Variant[] | undefined;
+  /** `--archive <file>`: the record of landed files; what it has is skipped with no request. */
+  archive?: string | undefined;
+  /** `--write-info-json`: `<file>.info.json` beside each file landed. */
+  writeInfoJson: boolean;
+  /** `--exec <command>`: run through the shell after each file lands, its path as `$1`. */
+  exec?: string | undefined;
+  /** `--exec-after <command>`: run once after the batch, the result lines on its stdin. */
+  execAfter?: string | undefined;
   force: boolean;
   skipExisting: boolean;
   /** How many ids are downloaded at once. */

@@ -1,29 +1,39 @@
-import { join } from 'node:path';
-import type { Variant } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
-import { downloadVideo, type OutputTarget } from '../core/download.js';
-import type { DownloadResult, EventSink } from '../core/events.js';
 import { runPool } from '../core/limiter.js';
-import { makeOutputDir } from '../core/output-dir.js';
-import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { ExitCode, usageError } from '../errors.js';
-import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-outcome.js';
-import type { CommandContext, GlobalOptions } from './context.js';
+import { archivedLine } from '../ui/messages.js';
+import { batchError, failureJson } from './batch-outcome.js';
+import type { CommandContext } from './context.js';
+import { archivedIds, archivedOutcome, archiveOf, batchEnd, claimPaths, type DownloadOutcome, makeIdDownloader, recordResultLine, variantsOf } from './deliver.js';
 import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
+import { OutputPaths } from './output-paths.js';
 import { readIds } from './read-ids.js';
-
-export type DownloadOutcome = IdOutcome & { result?: DownloadResult | undefined };
-
-const variantExtensions: Record<Variant, string> = { video: '.mp4', thumbnail: '.webp', spritesheet: '.jpg' };
 
 /** Flag combinations that cannot work, refused before any request (exit 2). */
 export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void {
-  if (flags.output !== undefined && idCount > 1) {
-    throw usageError(`-o ${flags.output} names one output but ${idCount} ids were given`, 'Use --dir <dir> for several ids.');
+  // Parsed here first: a template with an unknown field is refused before anything else.
+  const paths = new OutputPaths(flags);
+  const variantCount = variantsOf(flags).length;
+  if (flags.output !== undefined && idCount > 1 && (flags.output === '-' || paths.plainOutput)) {
+    throw usageError(`-o ${flags.output} names one output but ${idCount} ids were given`, 'Use --dir <dir> for several ids, or a template such as -o \'out/{id}.{ext}\'.');
+  }
+  if (flags.output !== undefined && flags.output !== '-' && variantCount > 1 && paths.plainOutput) {
+    throw usageError(`-o ${flags.output} names one file but ${variantCount} variants were asked for`, 'Use a template such as -o \'out/{id}-{variant}.{ext}\', or --dir <dir>.');
   }
   if (flags.output !== undefined && flags.dir !== undefined) throw usageError('-o and --dir cannot be used together', 'Use -o <file> for one named file, or --dir <dir> for <id>.<ext> files in a folder.');
-  if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
+  if (flags.output === '-') {
+    const fileOnly = (
+      [
+        ['--archive', flags.archive],
+        ['--write-info-json', flags.writeInfoJson || undefined],
+        ['--exec', flags.exec],
+        ['several variants', variantCount > 1 || undefined],
+      ] as const
+    ).find(([, value]) => value !== undefined);
+    if (fileOnly !== undefined) throw usageError(`${fileOnly[0]} needs files, and -o - writes to stdout`, 'Save to files with -o <file> or --dir <dir>.');
+  }
+  if (flags.sha256 !== undefined && (idCount > 1 || variantCount > 1)) throw usageError('--sha256 checks one file; give one id and one variant with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
   if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
     throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`, 'Give the 64 hex digits that `sha256sum <file>` prints.');
   }
@@ -33,93 +43,35 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
 }
 
 /**
- * With `-o -`, a reader that closed stdout early (`| head -c 100`, `| ffprobe -`) took what it
- * wanted: not a failure of the download. It ends with 0 however much of the stream was taken,
- * which is also all a small file can do: it fits in the pipe before the reader closes.
- */
-function readerClosed(causeCode: string | undefined): boolean {
-  return causeCode === 'EPIPE' || causeCode === 'ERR_STREAM_DESTROYED';
-}
-
-function outputFor(id: string, flags: DownloadFlags, context: CommandContext): OutputTarget {
-  if (flags.output === '-') return { kind: 'stream', stream: context.io.stdout };
-  if (flags.output !== undefined) return { kind: 'file', path: flags.output, renameByType: false };
-  const name = `${id}${variantExtensions[flags.variant ?? 'video']}`;
-  return { kind: 'file', path: flags.dir === undefined ? name : join(flags.dir, name), renameByType: true };
-}
-
-/**
- * One id's download. `mayHaveLanded`: an earlier run may have landed this very file and been
- * killed before recording it (create's journal says so): an existing output that is the
- * server's file is kept instead of refused.
- */
-export type IdDownloader = (id: string, task?: VideoTask, mayHaveLanded?: boolean) => Promise<DownloadOutcome>;
-
-/**
- * Whether the downloads compute a sha256: only when something uses it. `--json` reports it and
- * `--sha256` checks it; a plain download checks length and structure and hashes nothing, as the
- * hash costs about half a second of CPU per GiB. Every later user of the hash turns it on here.
- */
-function sha256Wanted(flags: DownloadFlags, options: Pick<GlobalOptions, 'json'>): boolean {
-  return options.json || flags.sha256 !== undefined;
-}
-
-/**
- * The per-id download used by `download` and by `wait --then-download`: never throws for an
- * expected failure, so one bad id does not stop a batch (a bug still propagates).
- */
-export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): IdDownloader {
-  let madeDir: Promise<void> | undefined;
-  return async (id, task, mayHaveLanded = false) => {
-    // A failure before the engine ran (the --dir, an existing output) has no event of its own:
-    // it gets one here, so that a batch names every id that failed.
-    let failureSaid = false;
-    const onEvent: EventSink = (event) => {
-      if (event.type === 'download-failed') failureSaid = true;
-      sink(event);
-    };
-    try {
-      if (flags.dir !== undefined) {
-        madeDir ??= makeOutputDir(flags.dir);
-        await madeDir;
-      }
-      const result = await downloadVideo(id, {
-        client: context.client(),
-        output: outputFor(id, flags, context),
-        variant: flags.variant,
-        source: flags.source ?? (await context.source()),
-        task,
-        contentWaitMs: flags.contentWait,
-        existing: flags.force ? 'overwrite' : flags.skipExisting ? 'skip' : mayHaveLanded ? 'adopt' : 'refuse',
-        verify: flags.verify,
-        expectedSha256: flags.sha256,
-        hash: sha256Wanted(flags, context.options),
-        connections: flags.connections,
-        retry: { ...defaultRetryPolicy, retries: flags.retries },
-        maxTimeMs: flags.maxTime,
-        signal: context.io.signal,
-        lockOwner: context.io.lockOwner,
-        onEvent,
-      });
-      return { id, exitCode: ExitCode.success, result };
-    } catch (error) {
-      if (context.io.signal.aborted) throw context.io.signal.reason;
-      const outcome = failedOutcome(id, error);
-      if (flags.output === '-' && readerClosed(outcome.causeCode)) return { id, exitCode: ExitCode.success };
-      if (!failureSaid) sink({ type: 'download-failed', id, message: outcome.error.message, exitCode: outcome.exitCode });
-      return outcome;
-    }
-  };
-}
-
-/**
- * The `--json` line of one id: the result, or the exit code, message and codes of its failure.
- * Every documented field is there: one that has no value (a skipped file's `sha256`) is `null`.
+ * The `--json` line of one id: the result (with several variants, its files and the variants the
+ * server does not have; `archived` when the archive had it), and the exit code, message and codes
+ * of its failure. Every documented field is there: one that has no value (a skipped file's
+ * `sha256`) is `null`.
  */
 export function outcomeJson(outcome: DownloadOutcome): string {
-  const { result, error: _error, ...rest } = outcome;
-  const line = result === undefined ? { ...rest, ...failureJson(outcome) } : { ...result, exitCode: outcome.exitCode };
-  return JSON.stringify(line, (_key, value: unknown) => (value === undefined ? null : value));
+  const { result, error: _error, files, absent, archived, hook, ...failure } = outcome;
+  const body = archived === true ? { archived: true } : files !== undefined ? { files, absent } : (result ?? {});
+  const end = outcome.exitCode === 0 ? { id: outcome.id, exitCode: outcome.exitCode } : { ...failure, ...failureJson(outcome) };
+  return JSON.stringify({ ...body, ...end, ...(hook === undefined ? {} : { hook }) }, (_key, value: unknown) => (value === undefined ? null : value));
+}
+
+/**
+ * The statuses a template's fields need (`{model}`, `{created}`...), fetched once per id before
+ * any download, so every path is known, and a collision refused, before a byte moves. An id whose
+ * status cannot be read is left out: its download asks again and fails with the reason.
+ */
+async function statusesForPaths(ids: readonly string[], flags: DownloadFlags, context: CommandContext): Promise<Map<string, VideoTask>> {
+  const tasks = new Map<string, VideoTask>();
+  if (!new OutputPaths(flags).needsTask) return tasks;
+  const client = context.client();
+  await runPool(ids, flags.concurrency, async (id) => {
+    const task = await client.getVideo(id, context.io.signal).catch((error: unknown) => {
+      if (context.io.signal.aborted) throw error;
+      return undefined;
+    });
+    if (task !== undefined) tasks.set(id, task);
+  });
+  return tasks;
 }
 
 /** `ezvideo download <id...>`. */
@@ -128,19 +80,25 @@ export async function runDownload(args: string[], flags: DownloadFlags, context:
   checkDownloadFlags(flags, ids.length);
   // A missing key is the whole run's problem, said once, not each id's.
   context.client();
+  const archived = await archivedIds(ids, flags, context);
+  const todo = ids.filter((id) => !archived.has(id));
+  if (archived.size > 0 && !context.options.quiet) context.io.stderr.write(`${archivedLine(archived.size, ids.length, (await archiveOf(flags, context))?.path ?? '')}\n`);
+  const tasks = await statusesForPaths(todo, flags, context);
+  claimPaths(ids, flags, context, { skip: archived, tasks });
   // One id's failure is said once, by the CLI's error line; a batch lists each as it happens.
   const reporter = await makeReporter(context, ids.length > 1);
+  let outcomes: DownloadOutcome[];
   try {
     const download = makeIdDownloader(flags, context, reporter.event);
-    const outcomes = await runPool(ids, flags.output === '-' ? 1 : flags.concurrency, async (id) => {
-      const outcome = await download(id);
-      if (context.options.json) context.io.stdout.write(`${outcomeJson(outcome)}\n`);
+    outcomes = await runPool(ids, flags.output === '-' ? 1 : flags.concurrency, async (id, index) => {
+      const outcome = archived.has(id) ? archivedOutcome(id) : await download(id, { task: tasks.get(id), position: index + 1, count: ids.length });
+      recordResultLine(context, flags, outcomeJson(outcome));
       return outcome;
     });
-    const failure = batchError(outcomes);
-    if (failure !== undefined) throw failure;
-    return ExitCode.success;
   } finally {
     reporter.close();
   }
+  const failure = await batchEnd(batchError(outcomes), context, flags);
+  if (failure !== undefined) throw failure;
+  return ExitCode.success;
 }

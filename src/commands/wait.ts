@@ -1,12 +1,14 @@
 import type { VideoTask } from '../api/video.js';
-import type { DownloadResult, EventSink } from '../core/events.js';
+import type { EventSink } from '../core/events.js';
 import type { WaitOutcome } from '../core/wait.js';
 import { waitThenDownload } from '../core/wait-then-download.js';
 import { ExitCode, EzvideoError, usageError } from '../errors.js';
+import { archivedLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
-import { checkDownloadFlags, type DownloadOutcome, type IdDownloader } from './download.js';
+import { archivedIds, archivedOutcome, archiveOf, batchEnd, claimPaths, downloadJson, type DownloadOutcome, type IdDownloader, recordResultLine } from './deliver.js';
+import { checkDownloadFlags } from './download.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
 
@@ -51,6 +53,10 @@ export function checkWaitFlags(flags: WaitFlags, idCount: number, json: boolean,
         ['--content-wait', flags.contentWait],
         ['--force', flags.force || undefined],
         ['--skip-existing', flags.skipExisting || undefined],
+        ['--archive', flags.archive],
+        ['--write-info-json', flags.writeInfoJson || undefined],
+        ['--exec', flags.exec],
+        ['--exec-after', flags.execAfter],
       ] as const
     ).filter(([, value]) => value !== undefined);
     const [first] = given;
@@ -77,14 +83,13 @@ export function taskJson(id: string, task: VideoTask | undefined): Record<string
   };
 }
 
-/** The `--json` line of one id: the normalised video object, how it ended, and the download result. */
+/** The `--json` line of one id: the normalised video object, how it ended, and the download's result. */
 function jsonLine(end: IdEnd): string {
-  const result: DownloadResult | undefined = end.download?.result;
   return JSON.stringify({
     ...taskJson(end.wait.id, end.wait.task),
     exitCode: end.exitCode,
     ...(end.message === undefined ? {} : { message: end.message, ...failureJson(end) }),
-    ...(result === undefined ? {} : { download: result }),
+    ...(end.download === undefined ? {} : downloadJson(end.download)),
   });
 }
 
@@ -100,18 +105,29 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   const ids = await readIds(args, flags.input, io);
   checkWaitFlags(flags, ids.length, options.json);
   const client = context.client();
+  // The ids whose files the archive has are neither polled nor downloaded.
+  const archived = flags.thenDownload ? await archivedIds(ids, flags, context) : new Set<string>();
+  if (archived.size > 0 && !options.quiet) io.stderr.write(`${archivedLine(archived.size, ids.length, (await archiveOf(flags, context))?.path ?? '')}\n`);
+  // Paths that need the task are claimed as each task completes; the others now, before any request.
+  if (flags.thenDownload) claimPaths(ids, flags, context, { skip: archived });
   // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.
   const reporter = await makeReporter(context, ids.length > 1);
   const ends = new Map<string, IdEnd>();
   const end = (entry: IdEnd): void => {
     ends.set(entry.wait.id, entry);
-    if (options.json) io.stdout.write(`${jsonLine(entry)}\n`);
+    recordResultLine(context, flags, jsonLine(entry));
   };
   const fromWait = (wait: WaitOutcome): IdEnd => ({ id: wait.id, wait, download: undefined, exitCode: wait.exitCode, code: wait.code, message: wait.message, hint: wait.hint, causeCode: wait.causeCode });
 
+  for (const id of archived) {
+    const wait: WaitOutcome = { id, task: undefined, exitCode: ExitCode.success, code: undefined, message: undefined, hint: undefined, causeCode: undefined };
+    end({ id, wait, download: archivedOutcome(id), exitCode: ExitCode.success });
+  }
+  const waited = ids.filter((id) => !archived.has(id));
   try {
-    const download = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
-    await waitThenDownload(ids, {
+    const downloader = flags.thenDownload ? makeDownloader(flags, context, reporter.event) : undefined;
+    const download = downloader === undefined ? undefined : (id: string, task: WaitOutcome['task']) => downloader(id, { task, position: ids.indexOf(id) + 1, count: ids.length });
+    await waitThenDownload(waited, {
       client,
       signal: io.signal,
       intervalMs: flags.interval,
@@ -127,7 +143,7 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
     reporter.close();
   }
 
-  const failure = batchError(ids.map((id) => ends.get(id)).filter((entry): entry is IdEnd => entry !== undefined));
+  const failure = await batchEnd(batchError(ids.map((id) => ends.get(id)).filter((entry): entry is IdEnd => entry !== undefined)), context, flags);
   if (failure !== undefined) throw failure;
   return ExitCode.success;
 }

@@ -4,6 +4,7 @@
  * system's, in words (reused for the files ezvideo reads: the API key file, id lists, settings).
  */
 import { dirname } from 'node:path';
+import type { Variant } from '../api/client.js';
 import { EzvideoError } from '../errors.js';
 
 /**
@@ -38,6 +39,23 @@ export class RangeIgnoredError extends EzvideoError {
   constructor(message: string) {
     super('network', message);
     this.name = 'RangeIgnoredError';
+  }
+}
+
+/**
+ * Asked for one of several variants (`--variant all`), the server sent a file of another type:
+ * a gateway that ignores `variant` sends the MP4 for each. The task has no such file there, and
+ * the answer is not saved under the variant's name; not retried, as every answer would be the same.
+ */
+export class VariantAbsentError extends EzvideoError {
+  readonly variant: Variant;
+  readonly sentType: string;
+
+  constructor(id: string, variant: Variant, sentType: string) {
+    super('not_found', `${id}: the server has no ${variant}: asked for it, it sent ${sentType}`);
+    this.name = 'VariantAbsentError';
+    this.variant = variant;
+    this.sentType = sentType;
   }
 }
 

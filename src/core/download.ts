@@ -48,6 +48,11 @@ export interface DownloadOptions {
    * server's (`servedFileAt`: its size and structure), refused as with `refuse` otherwise.
    */
   existing?: 'refuse' | 'overwrite' | 'skip' | 'adopt' | undefined;
+  /**
+   * Refuse an answer whose type is not the variant's (VariantAbsentError, not retried) instead of
+   * saving it with a warning; for a run that asks for several variants (default false).
+   */
+  variantMustMatch?: boolean | undefined;
   /** The structure check before landing (default on). */
   verify?: boolean | undefined;
   /** Checked against the file's sha256 before it lands (which turns `hash` on). */
@@ -135,12 +140,12 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
     if (size !== undefined) await removeLeftoversOfLandedRun(output.path, lockOwner);
     if (size !== undefined && existing === 'skip') {
       emit({ type: 'download-done', id, path: output.path, bytes: size, skipped: true });
-      return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: 0, verified: 'unchecked' };
+      return { id, path: output.path, bytes: size, contentType: undefined, sha256: undefined, attempts: 0, resumed: false, source: undefined, url: undefined, skipped: true, elapsedMs: 0, verified: 'unchecked' };
     }
     const served = size !== undefined && existing === 'adopt' ? await servedFileAt(options.client, id, output.path, size, { ...options, createHash: hasher }) : undefined;
     if (served !== undefined) {
       emit({ type: 'download-done', id, path: output.path, bytes: served.bytes, skipped: true });
-      return { id, path: output.path, ...served, attempts: 0, resumed: false, source: undefined, skipped: true, elapsedMs: now() - started };
+      return { id, path: output.path, ...served, attempts: 0, resumed: false, source: undefined, url: undefined, skipped: true, elapsedMs: now() - started };
     }
     if (size !== undefined && existing !== 'overwrite') {
       throw usageError(`${output.path} already exists`, 'Use --force to replace it, or --skip-existing to keep it.');
@@ -179,6 +184,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
             expectedSha256: options.expectedSha256,
             connections: options.connections ?? 1,
             createHash: hasher,
+            variantMustMatch: options.variantMustMatch ?? false,
             signal: budget.signal,
             emit,
             now,

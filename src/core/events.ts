@@ -95,6 +95,11 @@ export interface DownloadResult {
   resumed: boolean;
   /** Which source delivered the bytes; undefined when no request was made (skipped). */
   source: SourceKind | undefined;
+  /**
+   * The address the bytes came from, without its query or credentials (a signed link's query is
+   * the secret that opens it); undefined when no request was made.
+   */
+  url: string | undefined;
   /** The file was already there and `--skip-existing` made no request. */
   skipped: boolean;
   elapsedMs: number;

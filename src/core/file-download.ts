@@ -5,7 +5,7 @@ import { discardBody, type HttpResponse } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
 import { writeBodyAt } from './body-pump.js';
 import type { ContentSource } from './content-source.js';
-import { RangeIgnoredError, toOutputError, truncatedFileError, TruncatedTransferError } from './download-errors.js';
+import { RangeIgnoredError, toOutputError, truncatedFileError, TruncatedTransferError, VariantAbsentError } from './download-errors.js';
 import { type AttemptResult, throttleProgress } from './events.js';
 import { finalPath, type LandingSettings, landPartFile } from './file-landing.js';
 import { mediaType } from './file-name.js';
@@ -27,6 +27,12 @@ export interface FileDownloadSettings extends LandingSettings {
   connections: number;
   /** Makes the sha256 of the bytes; undefined: nothing is hashed (the result's sha256 is undefined). */
   createHash: (() => Hash) | undefined;
+  /**
+   * An answer of another type than the variant's is refused (VariantAbsentError) instead of
+   * saved with a warning: when several variants are asked for, the gateway's MP4 sent for a
+   * thumbnail is a duplicate of the video, not the thumbnail.
+   */
+  variantMustMatch: boolean;
 }
 
 const expectedTypes: Record<Variant, string> = {
@@ -249,6 +255,15 @@ export class FileDownload {
     return { version: 1, etag, totalBytes: total, ranges: splitRanges(this.#part.offset, total, count) };
   }
 
+  /** With `variantMustMatch`, before any byte is read: an answer whose type says it is another file. */
+  #refuseOtherVariant(response: HttpResponse): void {
+    const variant = this.#settings.variant ?? 'video';
+    const sent = mediaType(response.headers['content-type']);
+    if (!this.#settings.variantMustMatch || sent === undefined || sent.startsWith(expectedTypes[variant])) return;
+    discardBody(response);
+    throw new VariantAbsentError(this.#settings.id, variant, sent);
+  }
+
   #checkContentType(): void {
     const contentType = this.#part.state?.contentType;
     const variant = this.#settings.variant ?? 'video';
@@ -290,6 +305,7 @@ export class FileDownload {
       const startedAt = this.#settings.now();
       const transfer = await this.#openTransfer();
       if (transfer === undefined) return this.#finish();
+      this.#refuseOtherVariant(transfer.response);
       const ranges = this.#planRanges(transfer);
       if (ranges !== undefined) {
         this.#part.ranges = ranges;
@@ -397,7 +413,7 @@ export class FileDownload {
 
   async #finish(): Promise<AttemptResult> {
     const landed = await landPartFile(this.#part, this.#settings);
-    return { ...landed, id: this.#settings.id, attempts: this.#attempts, resumed: this.#resumed, source: this.#source.kind };
+    return { ...landed, id: this.#settings.id, attempts: this.#attempts, resumed: this.#resumed, source: this.#source.kind, url: this.#source.identity };
   }
 
   /** What a failure on the last attempt means for the user, given what this download saw. */

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { extname } from 'node:path';
 import { usageError } from '../errors.js';
 import { brokenFileError, checksumMismatchError, TruncatedTransferError } from './download-errors.js';
 import type { AttemptResult, EventSink } from './events.js';
@@ -10,7 +10,7 @@ import type { PartFile } from './part-file.js';
 export interface LandingSettings {
   id: string;
   path: string;
-  /** Default names (`<id>.<ext>`) follow the type the server really sent. */
+  /** Default names (`<id>.<ext>`) and templates ending in `.{ext}`: the extension follows the type the server really sent. */
   renameByType: boolean;
   existing: 'refuse' | 'overwrite' | 'skip';
   verify: boolean;
@@ -22,15 +22,17 @@ export interface LandingSettings {
 export type Landed = Pick<AttemptResult, 'path' | 'bytes' | 'contentType' | 'sha256' | 'skipped' | 'verified'>;
 
 /**
- * The default name follows the type the server sent, so the file that lands may be another
- * one than the name checked before the download (`<id>.mp4` where `<id>.webp` was asked).
+ * A name whose extension is ezvideo's guess follows the type the server sent, so the file that
+ * lands may be another one than the name checked before the download (`<id>.mp4` where
+ * `<id>.webp` was asked). Only the extension changes.
  */
-export function finalPath(settings: Pick<LandingSettings, 'path' | 'renameByType' | 'id'>, contentType: string | undefined): string {
-  const { path, renameByType, id } = settings;
+export function finalPath(settings: Pick<LandingSettings, 'path' | 'renameByType'>, contentType: string | undefined): string {
+  const { path, renameByType } = settings;
   if (!renameByType || contentType === undefined) return path;
   const extension = extensionFor(contentType);
-  if (extension === '.bin' || basename(path) === `${id}${extension}`) return path;
-  return join(dirname(path), `${id}${extension}`);
+  const current = extname(path);
+  if (extension === '.bin' || current.toLowerCase() === extension) return path;
+  return `${path.slice(0, path.length - current.length)}${extension}`;
 }
 
 /** The rule for an existing output applies to a renamed one too. Returns true to keep it. */

@@ -139,6 +139,7 @@ export class StreamDownload {
       attempts: this.#attempts,
       resumed: this.#resumed,
       source: source.kind,
+      url: source.identity,
       skipped: false,
       verified: 'unchecked',
     };

@@ -58,3 +58,15 @@ export function warningLine(c: ChalkInstance, message: string): string {
 export function idWarningLine(c: ChalkInstance, id: string, message: string): string {
   return warningLine(c, idLine(id, message));
 }
+
+/** The one line for the ids a batch skips because the archive has them (one line, not one per id). */
+export function archivedLine(archived: number, total: number, archivePath: string): string {
+  const which = archived === total ? (total === 1 ? 'the id is' : `all ${total} ids are`) : `${archived} of ${total} ids are`;
+  return `${which} in the archive ${archivePath}, skipped with no request`;
+}
+
+/** Several variants asked for, the server sent the same other file for some: said once per id. */
+export function absentVariantsText(absent: readonly string[], sentTypes: readonly string[]): string {
+  const list = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} or ${absent[absent.length - 1]}`;
+  return `the server has no ${list} (it sent ${[...new Set(sentTypes)].join(', ')} instead, not saved)`;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DownloadOutcome } from '../../src/commands/download.js';
+import type { DownloadOutcome } from '../../src/commands/deliver.js';
 import { PROFILE_NAMES, startMockServer, type MockServer, type ProfileName } from '../../src/mock/index.js';
 import { removeTempDirs, tempDir, waitUntil } from '../helpers/download-sim.js';
 import { runWaitCommand, statusCalls } from '../helpers/wait-command.js';
@@ -173,7 +173,7 @@ describe('ezvideo wait against the simulator', { concurrency: true }, () => {
         running -= 1;
         return id.startsWith('vid_bad')
           ? { id, exitCode: 9, message: 'disk full' }
-          : { id, exitCode: 0, result: { id, path: `${id}.mp4`, bytes: 1, contentType: 'video/mp4', sha256: 'x', attempts: 1, resumed: false, source: 'gateway', skipped: false, elapsedMs: 1, verified: 'ok' } };
+          : { id, exitCode: 0, result: { id, path: `${id}.mp4`, bytes: 1, contentType: 'video/mp4', sha256: 'x', attempts: 1, resumed: false, source: 'gateway', url: undefined, variant: 'video', skipped: false, elapsedMs: 1, verified: 'ok' } };
       };
       const ids = ['vid_d1', 'vid_d2', 'vid_d3', 'vid_bad1', 'vid_d4', 'fail_d', 'never_d'];
       const startedAt = Date.now();

@@ -1,5 +1,5 @@
 import { createContext, type GlobalOptions } from '../../src/commands/context.js';
-import { makeIdDownloader } from '../../src/commands/download.js';
+import { makeIdDownloader } from '../../src/commands/deliver.js';
 import { runWait, type IdDownloaderFactory, type WaitFlags } from '../../src/commands/wait.js';
 import { EzvideoError } from '../../src/errors.js';
 import type { MockServer } from '../../src/mock/index.js';
@@ -10,6 +10,7 @@ import { freshConfigDir } from './run-cli.js';
 export const defaultWaitFlags: WaitFlags = {
   force: false,
   skipExisting: false,
+  writeInfoJson: false,
   concurrency: 4,
   retries: 2,
   verify: true,
