@@ -185,7 +185,7 @@ describe('ezvideo wait against the simulator', { concurrency: true }, () => {
       // The downloads did not wait for never_d's timeout.
       assert.ok(downloads.every((download) => download.startedAt - startedAt < 1400));
       const byId = new Map(result.lines.map((line) => [line['id'], line]));
-      assert.deepEqual(byId.get('vid_d1')?.['download'], { id: 'vid_d1', path: 'vid_d1.mp4', bytes: 1, contentType: 'video/mp4', sha256: 'x', attempts: 1, resumed: false, source: 'gateway', skipped: false, elapsedMs: 1, verified: 'ok' });
+      assert.deepEqual(byId.get('vid_d1')?.['download'], { id: 'vid_d1', path: 'vid_d1.mp4', bytes: 1, contentType: 'video/mp4', sha256: 'x', attempts: 1, resumed: false, source: 'gateway', variant: 'video', skipped: false, elapsedMs: 1, verified: 'ok' });
       assert.equal(byId.get('vid_d1')?.['status'], 'completed');
       assert.equal(byId.get('vid_bad1')?.['exitCode'], 9);
       assert.equal(byId.get('vid_bad1')?.['message'], 'disk full');
