@@ -201,6 +201,8 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
     };
     const files: VariantResult[] = [];
     const absent: VariantAbsentError[] = [];
+    // The first hook that failed: the id's other variants still land and run theirs.
+    let failedHook: HookRun | undefined;
     try {
       const archive = await archiveOf(flags, context);
       const wanted = variants.filter((variant) => archive?.has(id, variant) !== true);
@@ -241,13 +243,15 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         }
         const file: VariantResult = { ...result, variant };
         files.push(file);
-        const hook = await afterLanding(file, task, flags, context, archive);
-        if (hook !== undefined) return { ...hookFailure(id, hook), ...filesOf(files, absent, several) };
+        failedHook ??= await afterLanding(file, task, flags, context, archive);
       }
       if (absent.length > 0) {
         onEvent({ type: 'download-warning', id, message: absentVariantsText(absent.map((error) => error.variant), absent.map((error) => error.sentType)) });
       }
-      return { id, exitCode: ExitCode.success, ...filesOf(files, absent, several) };
+      if (failedHook === undefined) return { id, exitCode: ExitCode.success, ...filesOf(files, absent, several) };
+      const failure = hookFailure(id, failedHook);
+      sink({ type: 'download-failed', id, message: failure.message ?? '', exitCode: failure.exitCode, afterLanding: true });
+      return { ...failure, ...filesOf(files, absent, several) };
     } catch (error) {
       if (context.io.signal.aborted) throw context.io.signal.reason;
       const outcome = failedOutcome(id, error);

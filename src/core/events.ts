@@ -16,7 +16,8 @@ export type DownloadEvent =
   /** Something the user should know that does not stop the download (type mismatch, restart). */
   | { type: 'download-warning'; id: string; message: string }
   | { type: 'download-done'; id: string; path: string; bytes: number; skipped: boolean }
-  | { type: 'download-failed'; id: string; message: string; exitCode: number };
+  /** `afterLanding`: the file landed, and what follows it failed (its `--exec` hook); the file stays. */
+  | { type: 'download-failed'; id: string; message: string; exitCode: number; afterLanding?: boolean | undefined };
 
 export type WaitEvent =
   /** A wait for these ids begins: a view can count them all before the first status answers. */

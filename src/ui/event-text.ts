@@ -61,7 +61,7 @@ export function doneLine(c: ChalkInstance, event: Event<'download-done'>, progre
 }
 
 export function failedLine(c: ChalkInstance, event: Event<'download-failed'>): string {
-  return `${event.id}: ${c.red('download failed')}: ${withoutId(event.id, event.message)}`;
+  return `${event.id}: ${c.red(event.afterLanding === true ? 'hook failed' : 'download failed')}: ${withoutId(event.id, event.message)}`;
 }
 
 /** A download still running when the reporter closes (interrupted): where it stopped, for a resume. */
