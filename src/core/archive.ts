@@ -154,9 +154,8 @@ export class DownloadArchive {
     const bytes = Buffer.from(text, 'utf8');
     const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
     if (bytesWritten !== bytes.length) {
-      throw new EzvideoError('output', `cannot write ${this.path}: only ${bytesWritten} of the ${bytes.length} bytes of a line were written (is the disk full?)`, {
-        causeCode: 'ENOSPC',
-        hint: 'Free some space, then run the same command again.',
+      throw new EzvideoError('output', `cannot write ${this.path}: only ${bytesWritten} of the ${bytes.length} bytes of a line were written (the disk is full, or a file size limit was reached)`, {
+        hint: 'Free some space (or raise the file size limit), then run the same command again.',
       });
     }
     // The line's bytes only: the archive's name in its folder is not flushed when it is created.
