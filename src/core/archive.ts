@@ -72,16 +72,18 @@ const newline = 0x0a;
  * no file access.
  *
  * Why appends never lose or interleave lines, between processes and within one: the file is
- * opened with O_APPEND, and each line, `\n` included, is one write() (Node's write of one buffer
- * is one write() call in libuv). On a local file system, Linux performs a write to an O_APPEND
- * file under the inode's lock, moving to the end and copying the bytes in one step, so another
- * appender's write lands wholly before or wholly after it. Other systems are not relied on here.
- * Two FileHandle.write calls in flight at once are safe here for the same reason: what Node
- * warns about is the order of positioned writes, and an append has no position. Network file
- * systems (NFS) do not promise this. The one exception is a short write, which only a full disk
- * or a size limit causes: libuv then writes the rest with a second write() (which, the disk being
- * full, fails too), and the append rejects; what reached the file is a torn line, which readers
- * ignore and the next append does not continue (see `append`).
+ * opened with O_APPEND, and each line, `\n` included, is one write() (libuv writes one buffer
+ * with one write() call). On a local file system, Linux performs a write to an O_APPEND file
+ * under the inode's lock, moving to the end and copying the bytes in one step, so another
+ * appender's write lands wholly before or wholly after it; nothing else is relied on, and
+ * network file systems (NFS) do not promise it. Two FileHandle.write calls in flight at once in
+ * one process are safe for the same reason: what Node warns about is the order of positioned
+ * writes, and an append has no position. The one exception is a short write, which only a full
+ * disk or a size limit causes: libuv then writes the rest with a second write(), which fails
+ * the same way, and the append rejects; what reached the file is a torn line, which readers
+ * ignore and the next append does not continue (see #write). Were space freed between the two,
+ * the line would go out in two writes and could interleave with a rival's: a window of one
+ * system call, on a disk that was full.
  */
 export class DownloadArchive {
   readonly path: string;
@@ -154,9 +156,8 @@ export class DownloadArchive {
     const bytes = Buffer.from(text, 'utf8');
     const { bytesWritten } = await handle.write(bytes, 0, bytes.length);
     if (bytesWritten !== bytes.length) {
-      throw new EzvideoError('output', `cannot write ${this.path}: only ${bytesWritten} of the ${bytes.length} bytes of a line were written (is the disk full?)`, {
-        causeCode: 'ENOSPC',
-        hint: 'Free some space, then run the same command again.',
+      throw new EzvideoError('output', `cannot write ${this.path}: only ${bytesWritten} of the ${bytes.length} bytes of a line were written (the disk is full, or a file size limit was reached)`, {
+        hint: 'Free some space (or raise the file size limit), then run the same command again.',
       });
     }
     // The line's bytes only: the archive's name in its folder is not flushed when it is created.

@@ -121,6 +121,31 @@ describe('DownloadArchive', () => {
     await third.close();
   });
 
+  it('a write cut short (a file size limit, as a full disk does) fails exit 9 and leaves a torn line, which the next append does not continue', { skip: process.platform === 'win32' && 'no ulimit' }, async () => {
+    const path = join(await tempDir(), 'archive.jsonl');
+    // 1,000 bytes, so a line of about 1,400 crosses the limit whether `ulimit -f 2` counts in 512-
+    // or 1,024-byte blocks.
+    const first = JSON.stringify(entry('vid_a', { path: '' }));
+    await writeFile(path, `${JSON.stringify(entry('vid_a', { path: 'p'.repeat(999 - first.length) }))}\n`);
+    assert.equal((await readFile(path)).length, 1000);
+    const helper = fileURLToPath(new URL('../helpers/archive-append-one.js', import.meta.url));
+    const { stdout } = await execFileAsync('/bin/sh', ['-c', 'ulimit -f 2 && exec "$0" "$@"', process.execPath, helper, path, 'vid_cut']);
+    const outcome = JSON.parse(stdout) as { ok: boolean; has: boolean; exitCode: number; message: string };
+    assert.deepEqual([outcome.ok, outcome.has, outcome.exitCode], [false, false, 9], stdout);
+    assert.match(outcome.message, /bytes of a line were written/);
+    assert.ok(outcome.message.includes(path), outcome.message);
+    const cut = await readFile(path, 'utf8');
+    assert.ok(cut.length > 1000 && !cut.endsWith('\n'), 'a part of the line reached the file');
+
+    const archive = await DownloadArchive.open(path);
+    assert.deepEqual([archive.has('vid_a', 'video'), archive.has('vid_cut', 'video')], [true, false]);
+    await archive.append(entry('vid_b'));
+    await archive.close();
+    const text = await readFile(path, 'utf8');
+    assert.equal(text.slice(0, cut.length), cut);
+    assert.deepEqual(JSON.parse(text.slice(cut.length + 1)), { ...entry('vid_b') }, 'after a newline of its own');
+  });
+
   it('blank lines, garbage, JSON that is not an entry and entries without id or variant are skipped; unknown fields are allowed', async () => {
     const path = join(await tempDir(), 'archive.jsonl');
     await writeFile(
