@@ -61,6 +61,7 @@ const summaries: Record<ErrorCode, string> = {
   output: 'output error',
   integrity: 'integrity error',
   uncertain: 'the outcome is unknown',
+  hook: 'the hook failed',
   interrupted: 'interrupted',
 };
 

@@ -25,6 +25,7 @@ const defaultHints: Record<ErrorCode, string> = {
   output: 'Check the output path, its permissions and the free space, then run the same command again.',
   integrity: 'Run the same command again to download it afresh; a damaged file is never landed.',
   uncertain: "Check the gateway's task list or bill for it; to create it again anyway, re-run with --retry-uncertain.",
+  hook: 'The file landed and stays; fix the hook command, then run it on the file by hand.',
   interrupted: 'Run the same command again to go on.',
 };
 
