@@ -5,8 +5,10 @@ import { downloadVideo, type OutputTarget } from '../core/download.js';
 import type { DownloadResult, EventSink } from '../core/events.js';
 import { runPool } from '../core/limiter.js';
 import { makeOutputDir } from '../core/output-dir.js';
+import { type RateLimiter, TokenBucket } from '../core/rate-limit.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { ExitCode, usageError } from '../errors.js';
+import { formatBytes } from '../units.js';
 import { batchError, failedOutcome, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
@@ -26,6 +28,9 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
   if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
   if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
     throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`, 'Give the 64 hex digits that `sha256sum <file>` prints.');
+  }
+  if (flags.minFilesize !== undefined && flags.maxFilesize !== undefined && flags.minFilesize > flags.maxFilesize) {
+    throw usageError(`--min-filesize (${formatBytes(flags.minFilesize)}) is more than --max-filesize (${formatBytes(flags.maxFilesize)}): no file can pass both`, 'Give a --min-filesize no bigger than --max-filesize.');
   }
   if (flags.force && flags.skipExisting) {
     throw usageError('--force and --skip-existing cannot be used together', 'Use one: --force replaces an existing file, --skip-existing keeps it.');
@@ -65,11 +70,29 @@ function sha256Wanted(flags: DownloadFlags, options: Pick<GlobalOptions, 'json'>
 }
 
 /**
+ * `--limit-rate` is one limit for the whole run: every downloader made in one command (`create`
+ * makes one per output) takes from the same bucket, so it is kept per command context, which
+ * lives exactly as long as the run.
+ */
+const rateLimits = new WeakMap<CommandContext, RateLimiter>();
+
+function runRateLimit(flags: DownloadFlags, context: CommandContext): RateLimiter | undefined {
+  if (flags.limitRate === undefined) return undefined;
+  let limiter = rateLimits.get(context);
+  if (limiter === undefined) {
+    limiter = new TokenBucket(flags.limitRate);
+    rateLimits.set(context, limiter);
+  }
+  return limiter;
+}
+
+/**
  * The per-id download used by `download` and by `wait --then-download`: never throws for an
  * expected failure, so one bad id does not stop a batch (a bug still propagates).
  */
 export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): IdDownloader {
   let madeDir: Promise<void> | undefined;
+  const rateLimit = runRateLimit(flags, context);
   return async (id, task, mayHaveLanded = false) => {
     // A failure before the engine ran (the --dir, an existing output) has no event of its own:
     // it gets one here, so that a batch names every id that failed.
@@ -95,6 +118,9 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
         expectedSha256: flags.sha256,
         hash: sha256Wanted(flags, context.options),
         connections: flags.connections,
+        maxBytes: flags.maxFilesize,
+        minBytes: flags.minFilesize,
+        rateLimit,
         retry: { ...defaultRetryPolicy, retries: flags.retries },
         maxTimeMs: flags.maxTime,
         signal: context.io.signal,
