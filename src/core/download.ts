@@ -220,8 +220,8 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
         random: options.random,
         now,
         maxTimeMs: options.maxTimeMs,
-        // A size refusal is `integrity`, never transient; said here too, since a retry would only
-        // fetch the same size again, whatever the error's code may become.
+        // A size refusal is `integrity`, which is not transient anyway; said here by its class as
+        // well, since a retry would only fetch the same size again, so that it never rests on a code.
         isRetryable: (error) => !(error instanceof SizeLimitError) && isTransientError(error),
         consumesRetry: (error) => !(error instanceof PlannedRetry) && (!engine.lastAttemptAdvanced || engine.attempts > maxFreeAttempts),
         onRetry: ({ failedAttempt, delayMs, error }) => {
