@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { run } from '../../src/cli.js';
+import { createContext } from '../../src/commands/context.js';
+import { makeIdDownloader } from '../../src/commands/download.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { contentRequests, filesIn, removeTempDirs, tempDir, testKey } from '../helpers/download-sim.js';
 import { createMemoryIO } from '../helpers/memory-io.js';
@@ -51,6 +53,23 @@ describe('ezvideo download --max-filesize, --min-filesize, --limit-rate', () => 
     assert.deepEqual(filesIn(dir), ['size_128k_cli_paced_a.mp4', 'size_128k_cli_paced_b.mp4']);
     // A lower bound only (a loaded machine is slower, never faster); a limit per id would take 125 ms.
     assert.ok(elapsedMs >= 200, `${elapsedMs.toFixed(0)} ms`);
+  });
+
+  it('downloaders made for one command (create makes one per output) share its one rate limit', async () => {
+    const dir = await tempDir();
+    const memory = createMemoryIO({ env: { EZVIDEO_CONFIG_DIR: '/nonexistent-ezvideo-test', EZVIDEO_API_KEY: testKey, EZVIDEO_BASE_URL: server.baseUrl } });
+    const context = await createContext({ json: false, quiet: true, verbose: false, progress: 'none', color: false }, memory.io);
+    const flags = { dir, force: false, skipExisting: false, concurrency: 2, retries: 0, verify: true, limitRate: 1024 * 1024 };
+    try {
+      const started = performance.now();
+      const outcomes = await Promise.all(['size_128k_ctx_a', 'size_128k_ctx_b'].map((id) => makeIdDownloader(flags, context, () => {})(id)));
+      const elapsedMs = performance.now() - started;
+      assert.deepEqual(outcomes.map((outcome) => outcome.exitCode), [0, 0]);
+      // A lower bound only; a bucket per downloader would let both finish in 125 ms.
+      assert.ok(elapsedMs >= 200, `${elapsedMs.toFixed(0)} ms`);
+    } finally {
+      await context.close();
+    }
   });
 
   it('--min-filesize above --max-filesize is a usage error (exit 2), before any request', async () => {
