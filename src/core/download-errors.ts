@@ -82,8 +82,8 @@ export function checksumMismatchError(id: string, expected: string, actual: stri
  * `--max-filesize` and `--min-filesize`. `integrity`, not `output` (both exit 9): like a
  * checksum mismatch, the server's bytes are not the file that was wanted, while `output` means
  * ezvideo could not write where it was told. Neither is retried: the same source sends the same
- * size again. `announced`: the size came from Content-Length or Content-Range, before any byte;
- * `stdout`: the bytes before the refusal may already be out, so the hint cannot say nothing was saved.
+ * size again. `stdout`: the bytes before the refusal may already be out, so the hint cannot say
+ * that nothing was saved.
  */
 export class SizeLimitError extends EzvideoError {
   constructor(message: string, hint: string) {
@@ -92,12 +92,19 @@ export class SizeLimitError extends EzvideoError {
   }
 }
 
-export function tooLargeError(id: string, bytes: number, limit: number, announced: boolean, stdout = false): SizeLimitError {
-  const size = announced ? `the file is ${formatBytes(bytes)} (${bytes} bytes)` : `the file passed ${formatBytes(limit)} while it downloaded (its size was not announced)`;
+/**
+ * `known`: the whole size is known (from Content-Length, a Content-Range total, or the finished
+ * file); otherwise only that the bytes so far passed the limit.
+ */
+export function tooLargeError(id: string, bytes: number, limit: number, known: boolean, stdout = false): SizeLimitError {
+  const size = known ? `the file is ${formatBytes(bytes)} (${bytes} bytes)` : `the file passed ${formatBytes(limit)} while it downloaded (its size was not announced)`;
   return new SizeLimitError(`${id}: ${size}, more than --max-filesize ${formatBytes(limit)}`, `${stdout ? 'The output is incomplete.' : 'Nothing was saved.'} Raise --max-filesize to download it anyway.`);
 }
 
-/** See tooLargeError. A gateway once answered with its error JSON as `video/mp4`: this is what catches it. */
+/**
+ * A gateway once answered with its error JSON as `video/mp4`: this is what catches it.
+ * `announced`: the size came from the answer's headers, before any byte; otherwise it is what arrived.
+ */
 export function tooSmallError(id: string, bytes: number, limit: number, announced: boolean, stdout = false): SizeLimitError {
   const size = announced ? `the server announced ${bytes} bytes` : `the server sent ${bytes} bytes`;
   return new SizeLimitError(

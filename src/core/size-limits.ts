@@ -24,12 +24,15 @@ export class SizeGuard {
     this.#stdout = stdout;
   }
 
-  /** The whole file's size, from Content-Length or the Content-Range total, when the answer gives it. */
+  /**
+   * The whole file's size, from Content-Length or the Content-Range total, when the answer gives
+   * it. Before any byte of this answer went anywhere, stdout included: the hint says nothing was saved.
+   */
   announced(total: number | undefined): void {
     if (total === undefined) return;
     const { maxBytes, minBytes } = this.#limits;
-    if (maxBytes !== undefined && total > maxBytes) throw tooLargeError(this.#id, total, maxBytes, true, this.#stdout);
-    if (minBytes !== undefined && total < minBytes) throw tooSmallError(this.#id, total, minBytes, true, this.#stdout);
+    if (maxBytes !== undefined && total > maxBytes) throw tooLargeError(this.#id, total, maxBytes, true);
+    if (minBytes !== undefined && total < minBytes) throw tooSmallError(this.#id, total, minBytes, true);
   }
 
   /** Before bytes that would make the file `bytes` long are written: none past the limit is. */
@@ -38,10 +41,10 @@ export class SizeGuard {
     if (maxBytes !== undefined && bytes > maxBytes) throw tooLargeError(this.#id, bytes, maxBytes, false, this.#stdout);
   }
 
-  /** The file as it ended (a size announced by an earlier run's answer included). */
+  /** The file as it ended: the bytes an earlier run left (a 416 says they are all) included. */
   whole(bytes: number): void {
-    this.growing(bytes);
-    const { minBytes } = this.#limits;
+    const { maxBytes, minBytes } = this.#limits;
+    if (maxBytes !== undefined && bytes > maxBytes) throw tooLargeError(this.#id, bytes, maxBytes, true, this.#stdout);
     if (minBytes !== undefined && bytes < minBytes) throw tooSmallError(this.#id, bytes, minBytes, false, this.#stdout);
   }
 }
