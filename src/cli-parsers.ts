@@ -41,10 +41,22 @@ export const parseWholeNumber =
 export const parseCount = (max: number) => parseWholeNumber(0, max);
 export const parsePositiveCount = (max: number) => parseWholeNumber(1, max);
 
-/** `1000`, `64k`, `10m`, `1g` (binary multiples). */
+/**
+ * `1000`, `64k`, `10m`, `1g`, also with a fraction and an `iB` (`1.5MiB`, `500KiB`): binary
+ * multiples, as curl's `--limit-rate` and the simulator's sizes; a fraction is rounded to a byte.
+ */
 export function parseByteCount(value: string): number {
-  const bytes = parseByteSize(value);
-  if (bytes === undefined) throw new InvalidArgumentError('Expected a byte count such as 1000, 64k, 10m or 1g.');
+  const text = value.trim();
+  const match = /^(\d+(?:\.\d+)?)([kmg])(?:ib)?$/i.exec(text);
+  const bytes = match === null ? parseByteSize(text) : Math.round(Number(match[1]) * (parseByteSize(`1${match[2] ?? ''}`) ?? Number.NaN));
+  if (bytes === undefined || !Number.isSafeInteger(bytes)) throw new InvalidArgumentError('Expected a byte count such as 1000, 64k, 1.5MiB or 1g.');
+  return bytes;
+}
+
+/** A byte count greater than zero (`--limit-rate`). */
+export function parsePositiveByteCount(value: string): number {
+  const bytes = parseByteCount(value);
+  if (bytes <= 0) throw new InvalidArgumentError('Expected a byte count greater than zero, such as 500k or 2M.');
   return bytes;
 }
 

@@ -7,7 +7,7 @@ import type { CreateFlags } from './commands/create.js';
 import type { HeadOptions } from './commands/head.js';
 import type { MockCommandOptions } from './commands/mock.js';
 import { MOCK_FLAGS } from './commands/mock-flags.js';
-import { parseCount, parseHttpUrl, parseParam, parsePositiveCount, parsePositiveDuration, parseVariantList } from './cli-parsers.js';
+import { parseByteCount, parseCount, parseHttpUrl, parseParam, parsePositiveByteCount, parsePositiveCount, parsePositiveDuration, parseVariantList } from './cli-parsers.js';
 import { sourceModes } from './core/content-source.js';
 import { flushed } from './core/writable-waits.js';
 import { EzvideoError, ExitCode, interruptionError } from './errors.js';
@@ -198,6 +198,9 @@ function addDownloadOptions(command: Command): Command {
     .addOption(new Option('--connections <n>', 'connections per file, 1-16, where the server honours ranges').argParser(parsePositiveCount(16)).default(1))
     .addOption(new Option('--retries <n>', 'retries per id after the first attempt, 0-100').argParser(parseCount(100)).default(8))
     .addOption(new Option('--max-time <dur>', 'give up on an id after this long (e.g. 30m)').argParser(parsePositiveDuration))
+    .addOption(new Option('--max-filesize <size>', 'refuse a file bigger than this (e.g. 2g), before or during the transfer').argParser(parseByteCount))
+    .addOption(new Option('--min-filesize <size>', 'refuse a file smaller than this (e.g. 10k): an error page served as the video').argParser(parseByteCount))
+    .addOption(new Option('--limit-rate <bytes/s>', 'at most this many bytes per second for the whole run, all ids together (e.g. 500k, 2M)').argParser(parsePositiveByteCount))
     .option('--no-verify', 'land the file even if its structure check fails (with a warning)')
     .option('--sha256 <hex>', 'expected sha256 of the file (one id only)')
     .addOption(

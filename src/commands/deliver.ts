@@ -7,6 +7,7 @@ import type { DownloadResult, EventSink } from '../core/events.js';
 import { infoJsonOf, writeInfoJson } from '../core/info-json.js';
 import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { makeOutputDir } from '../core/output-dir.js';
+import { type RateLimiter, TokenBucket } from '../core/rate-limit.js';
 import { ExitCode, EzvideoError } from '../errors.js';
 import { absentVariantsText, warningLine } from '../ui/messages.js';
 import { commandChalk } from './make-reporter.js';
@@ -52,11 +53,17 @@ export function variantsOf(flags: Pick<DownloadFlags, 'variant'>): Variant[] {
   return flags.variant ?? ['video'];
 }
 
-/** What one command's downloads share: the archive, the paths claimed, and the lines for `--exec-after`. */
+/**
+ * What one command's downloads share, kept per command context, which lives exactly as long as
+ * the run: the archive, the paths claimed, the lines for `--exec-after`, and the `--limit-rate`
+ * bucket, one for the whole run (every downloader made in one command takes from it; `create`
+ * makes one per output).
+ */
 interface Batch {
   archive: Promise<DownloadArchive | undefined> | undefined;
   claims: PathClaims;
   resultLines: string[];
+  rateLimit: RateLimiter | undefined;
 }
 
 const batches = new WeakMap<CommandContext, Batch>();
@@ -64,7 +71,7 @@ const batches = new WeakMap<CommandContext, Batch>();
 function batchOf(context: CommandContext): Batch {
   let batch = batches.get(context);
   if (batch === undefined) {
-    batch = { archive: undefined, claims: new PathClaims(), resultLines: [] };
+    batch = { archive: undefined, claims: new PathClaims(), resultLines: [], rateLimit: undefined };
     batches.set(context, batch);
   }
   return batch;
@@ -178,6 +185,8 @@ function sha256Wanted(flags: DownloadFlags, options: Pick<GlobalOptions, 'json'>
  */
 export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, sink: EventSink): IdDownloader {
   const batch = batchOf(context);
+  if (flags.limitRate !== undefined) batch.rateLimit ??= new TokenBucket(flags.limitRate);
+  const { rateLimit } = batch;
   const paths = new OutputPaths(flags);
   const variants = variantsOf(flags);
   const several = variants.length > 1;
@@ -230,6 +239,9 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
             expectedSha256: flags.sha256,
             hash: sha256Wanted(flags, context.options, archive),
             connections: flags.connections,
+            maxBytes: flags.maxFilesize,
+            minBytes: flags.minFilesize,
+            rateLimit,
             retry: { ...defaultRetryPolicy, retries: flags.retries },
             maxTimeMs: flags.maxTime,
             signal: context.io.signal,

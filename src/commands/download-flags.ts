@@ -27,6 +27,12 @@ export interface DownloadFlags {
   retries: number;
   /** Overall budget per id, in ms. */
   maxTime?: number | undefined;
+  /** `--max-filesize`, in bytes: bigger files are refused. */
+  maxFilesize?: number | undefined;
+  /** `--min-filesize`, in bytes: smaller files are refused (an error page served as the video). */
+  minFilesize?: number | undefined;
+  /** `--limit-rate`, in bytes per second, for the whole run (all ids and connections together). */
+  limitRate?: number | undefined;
   /** Structure check before the file lands (`--no-verify` turns it off). */
   verify: boolean;
   /** Expected sha256 (hex), one id only. */

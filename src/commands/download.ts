@@ -1,6 +1,7 @@
 import type { VideoTask } from '../api/video.js';
 import { runPool } from '../core/limiter.js';
 import { ExitCode, usageError } from '../errors.js';
+import { formatBytes } from '../units.js';
 import { archivedLine } from '../ui/messages.js';
 import { batchError, failureJson } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
@@ -36,6 +37,9 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
   if (flags.sha256 !== undefined && (idCount > 1 || variantCount > 1)) throw usageError('--sha256 checks one file; give one id and one variant with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
   if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
     throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`, 'Give the 64 hex digits that `sha256sum <file>` prints.');
+  }
+  if (flags.minFilesize !== undefined && flags.maxFilesize !== undefined && flags.minFilesize > flags.maxFilesize) {
+    throw usageError(`--min-filesize (${formatBytes(flags.minFilesize)}) is more than --max-filesize (${formatBytes(flags.maxFilesize)}): no file can pass both`, 'Give a --min-filesize no bigger than --max-filesize.');
   }
   if (flags.force && flags.skipExisting) {
     throw usageError('--force and --skip-existing cannot be used together', 'Use one: --force replaces an existing file, --skip-existing keeps it.');

@@ -36,6 +36,12 @@ export interface RangeWriteOptions {
   write: (buffers: Buffer[], position: number) => Promise<void>;
   /** Every byte taken, in order, as it arrives (the streaming sha256). */
   onData?: ((chunk: Buffer) => void) | undefined;
+  /**
+   * Awaited for every chunk before it is taken, with its length (what is taken of it): the size
+   * limit and the rate limit. A rejection ends the transfer with that error; the bytes taken
+   * before it are still written. The body is not read on while it waits.
+   */
+  admit?: ((bytes: number) => Promise<void>) | undefined;
   /** The number of bytes on disk so far, after every completed write. */
   onWritten: (bytes: number) => void;
   now: () => number;
@@ -108,6 +114,13 @@ export async function writeBodyAt(body: Readable, options: RangeWriteOptions): P
   try {
     for await (const chunk of body as AsyncIterable<Buffer>) {
       const piece = taken + chunk.length > limit ? chunk.subarray(0, limit - taken) : chunk;
+      if (options.admit !== undefined) {
+        await options.admit(piece.length).catch((error: unknown) => {
+          // As for the break below: the body destroyed by leaving the loop reports an error nobody awaits.
+          body.on('error', () => {});
+          throw error;
+        });
+      }
       if (pending === 0) batchStartedAt = options.now();
       options.onData?.(piece);
       batch.push(piece);

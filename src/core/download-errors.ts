@@ -1,11 +1,12 @@
 /**
  * The errors a download ends with: the transfer's (cut short, cut by a time limit, Range
- * ignored, a planned retry), the file's (broken, incomplete, wrong checksum), and the file
- * system's, in words (reused for the files ezvideo reads: the API key file, id lists, settings).
+ * ignored, a planned retry), the file's (broken, incomplete, wrong checksum, outside the size
+ * limits), and the file system's, in words (reused for the files ezvideo reads: the API key file, id lists, settings).
  */
 import { dirname } from 'node:path';
 import type { Variant } from '../api/client.js';
 import { EzvideoError } from '../errors.js';
+import { formatBytes } from '../units.js';
 
 /**
  * The body ended before the file was whole: fewer bytes than Content-Length, or (without a
@@ -93,6 +94,41 @@ export function checksumMismatchError(id: string, expected: string, actual: stri
   return new EzvideoError('integrity', `${id}: sha256 mismatch: expected ${expected}, got ${actual}`, {
     hint: 'Nothing was saved. Check the expected checksum, or download again.',
   });
+}
+
+/**
+ * `--max-filesize` and `--min-filesize`. `integrity`, not `output` (both exit 9): like a
+ * checksum mismatch, the server's bytes are not the file that was wanted, while `output` means
+ * ezvideo could not write where it was told. Neither is retried: the same source sends the same
+ * size again. `stdout`: the bytes before the refusal may already be out, so the hint cannot say
+ * that nothing was saved.
+ */
+export class SizeLimitError extends EzvideoError {
+  constructor(message: string, hint: string) {
+    super('integrity', message, { hint });
+    this.name = 'SizeLimitError';
+  }
+}
+
+/**
+ * `known`: the whole size is known (from Content-Length, a Content-Range total, or the finished
+ * file); otherwise only that the bytes so far passed the limit.
+ */
+export function tooLargeError(id: string, bytes: number, limit: number, known: boolean, stdout = false): SizeLimitError {
+  const size = known ? `the file is ${formatBytes(bytes)} (${bytes} bytes)` : `the file passed ${formatBytes(limit)} while it downloaded (its size was not announced)`;
+  return new SizeLimitError(`${id}: ${size}, more than --max-filesize ${formatBytes(limit)}`, `${stdout ? 'The output is incomplete.' : 'Nothing was saved.'} Raise --max-filesize to download it anyway.`);
+}
+
+/**
+ * A gateway once answered with its error JSON as `video/mp4`: this is what catches it.
+ * `announced`: the size came from the answer's headers, before any byte; otherwise it is what arrived.
+ */
+export function tooSmallError(id: string, bytes: number, limit: number, announced: boolean, stdout = false): SizeLimitError {
+  const size = announced ? `the server announced ${bytes} bytes` : `the server sent ${bytes} bytes`;
+  return new SizeLimitError(
+    `${id}: ${size}, less than --min-filesize ${formatBytes(limit)} (an error page served as the file?)`,
+    `${stdout ? 'What was written to stdout is not the file.' : 'Nothing was saved.'} See what the server sends with \`ezvideo head ${id}\`, or lower --min-filesize.`,
+  );
 }
 
 /*

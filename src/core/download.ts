@@ -8,13 +8,14 @@ import { formatDuration } from '../units.js';
 import { ContentReadiness } from './content-readiness.js';
 import { gatewaySource, type SourceMode } from './content-source.js';
 import { DirectSource } from './direct-source.js';
-import { PlannedRetry } from './download-errors.js';
+import { PlannedRetry, SizeLimitError } from './download-errors.js';
 import { type DownloadResult, type EventSink, sayEachWarningOnce } from './events.js';
 import { FileDownload } from './file-download.js';
 import { servedFileAt } from './landed-file.js';
 import { removeLeftoversOfLandedRun } from './output-leftovers.js';
 import { acquireOutputLock, lockNeverExpires, type LockOwner } from './output-lock.js';
-import type { RetryPolicy } from './retry-policy.js';
+import type { RateLimiter } from './rate-limit.js';
+import { isTransientError, type RetryPolicy } from './retry-policy.js';
 import { SourcePlan } from './source-plan.js';
 import { StreamDownload } from './stream-download.js';
 import { TaskLookup } from './task-lookup.js';
@@ -70,6 +71,18 @@ export interface DownloadOptions {
    * ranges; any sign that it does not goes back to one.
    */
   connections?: number | undefined;
+  /**
+   * Refuse a file bigger than this: before the transfer when the answer announces the size,
+   * else as soon as the bytes would pass it. Refused files are not retried and leave nothing.
+   */
+  maxBytes?: number | undefined;
+  /** Refuse a file smaller than this (an error page served as the file): before or after the transfer. */
+  minBytes?: number | undefined;
+  /**
+   * Paces the reading of the body. Pass the same limiter to every download that must share the
+   * rate (a TokenBucket from rate-limit.ts): `ezvideo` makes one per run.
+   */
+  rateLimit?: RateLimiter | undefined;
   retry?: RetryPolicy | undefined;
   /** The whole download's time budget. */
   maxTimeMs?: number | undefined;
@@ -155,6 +168,7 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
   const budget = budgetSignal(options.signal, options.maxTimeMs, id);
   const warn = (message: string): void => emit({ type: 'download-warning', id, message });
   const lookup = new TaskLookup(client, id, options.task, budget.signal);
+  const sizeLimits = { maxBytes: options.maxBytes, minBytes: options.minBytes };
   const readiness = new ContentReadiness({ id, lookup, windowMs: options.contentWaitMs ?? defaultContentWaitMs, now, warn });
   let download: FileDownload | StreamDownload | undefined;
   let release = async (): Promise<void> => {};
@@ -185,11 +199,13 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
             connections: options.connections ?? 1,
             createHash: hasher,
             variantMustMatch: options.variantMustMatch ?? false,
+            sizeLimits,
+            rateLimit: options.rateLimit,
             signal: budget.signal,
             emit,
             now,
           })
-        : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now, createHash: hasher });
+        : new StreamDownload({ source: first, id, stream: output.stream, signal: budget.signal, emit, now, createHash: hasher, sizeLimits, rateLimit: options.rateLimit });
     const engine = download;
     if (engine instanceof FileDownload) {
       release = await acquireOutputLock(`${engine.partPath}.lock`, engine.path, lockOwner);
@@ -210,6 +226,9 @@ export async function downloadVideo(id: string, options: DownloadOptions): Promi
         random: options.random,
         now,
         maxTimeMs: options.maxTimeMs,
+        // A size refusal is `integrity`, which is not transient anyway; said here by its class as
+        // well, since a retry would only fetch the same size again, so that it never rests on a code.
+        isRetryable: (error) => !(error instanceof SizeLimitError) && isTransientError(error),
         consumesRetry: (error) => !(error instanceof PlannedRetry) && (!engine.lastAttemptAdvanced || engine.attempts > maxFreeAttempts),
         onRetry: ({ failedAttempt, delayMs, error }) => {
           // Planned retries were announced by their own warning; they are not failures.

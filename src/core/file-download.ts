@@ -5,14 +5,16 @@ import { discardBody, type HttpResponse } from '../api/transport.js';
 import { EzvideoError } from '../errors.js';
 import { writeBodyAt } from './body-pump.js';
 import type { ContentSource } from './content-source.js';
-import { RangeIgnoredError, toOutputError, truncatedFileError, TruncatedTransferError, VariantAbsentError } from './download-errors.js';
+import { RangeIgnoredError, SizeLimitError, toOutputError, truncatedFileError, TruncatedTransferError, VariantAbsentError } from './download-errors.js';
 import { type AttemptResult, throttleProgress } from './events.js';
 import { finalPath, type LandingSettings, landPartFile } from './file-landing.js';
 import { mediaType } from './file-name.js';
 import { type OpenRange, RangesNotHonouredError, transferRanges } from './multi-range-transfer.js';
 import { PartFile } from './part-file.js';
-import { ifRangeValidator, type PartState, type RangesState, splitRanges } from './part-state.js';
+import { ifRangeValidator, type PartState, type RangesState, removeRangesState, splitRanges } from './part-state.js';
+import type { RateLimiter } from './rate-limit.js';
 import { decideResume } from './resume-decision.js';
+import { SizeGuard, type SizeLimits } from './size-limits.js';
 import { type CutAttempt, transferLimitError } from './transfer-cut.js';
 
 export interface FileDownloadSettings extends LandingSettings {
@@ -33,6 +35,9 @@ export interface FileDownloadSettings extends LandingSettings {
    * thumbnail is a duplicate of the video, not the thumbnail.
    */
   variantMustMatch: boolean;
+  sizeLimits: SizeLimits;
+  /** The run's one rate limit, shared with every other download of the run. */
+  rateLimit: RateLimiter | undefined;
 }
 
 const expectedTypes: Record<Variant, string> = {
@@ -75,10 +80,12 @@ export class FileDownload {
   #cuts: CutAttempt[] = [];
   #warnedType = false;
   #connections: number;
+  readonly #size: SizeGuard;
 
   constructor(settings: FileDownloadSettings) {
     this.#settings = settings;
     this.#source = settings.source;
+    this.#size = new SizeGuard(settings.id, settings.sizeLimits);
     this.#part = new PartFile(settings.path, settings.createHash);
     this.#connections = settings.connections;
   }
@@ -298,6 +305,8 @@ export class FileDownload {
     for (;;) {
       const split = this.#part.ranges;
       if (split !== undefined) {
+        // A split left by an earlier run, which may have had other limits.
+        if (first === undefined) await this.#checkSize(() => this.#size.announced(split.totalBytes));
         if (await this.#transferRanges(split, first)) return this.#finish();
         first = undefined;
         continue;
@@ -306,6 +315,7 @@ export class FileDownload {
       const transfer = await this.#openTransfer();
       if (transfer === undefined) return this.#finish();
       this.#refuseOtherVariant(transfer.response);
+      await this.#checkSize(() => this.#size.announced(transfer.total), transfer.response);
       const ranges = this.#planRanges(transfer);
       if (ranges !== undefined) {
         this.#part.ranges = ranges;
@@ -329,6 +339,7 @@ export class FileDownload {
         position: offsetAtStart,
         write: (buffers, position) => part.writeAt(buffers, position),
         onData: (chunk) => part.hashed(chunk),
+        admit: this.#admit(offsetAtStart),
         onWritten: (bytes) => {
           part.offset = offsetAtStart + bytes;
           progress(part.offset);
@@ -339,6 +350,7 @@ export class FileDownload {
       progress(part.offset, true);
       this.#noteProgress();
       if (this.#settings.signal?.aborted) throw this.#settings.signal.reason;
+      if (error instanceof SizeLimitError) await this.#drop(error);
       const failure = toNetworkError(error, `${id}: download`);
       if (failure.code === 'network') this.#noteCut(startedAt, offsetAtStart, total);
       throw failure;
@@ -367,6 +379,8 @@ export class FileDownload {
         signal: this.#settings.signal,
         statePath: part.rangesPath,
         write: (buffers, position) => part.writeAt(buffers, position),
+        // Sizes need no check per byte here: every range has a known end, within the announced total.
+        admit: this.#pace(),
         onProgress: (bytes) => {
           part.offset = bytes;
           progress(bytes);
@@ -397,6 +411,45 @@ export class FileDownload {
     return true;
   }
 
+  /** The run's rate limit, for a body's chunks; undefined without one. */
+  #pace(): ((bytes: number) => Promise<void>) | undefined {
+    const { rateLimit, signal } = this.#settings;
+    return rateLimit === undefined ? undefined : (bytes) => rateLimit.take(bytes, signal);
+  }
+
+  /** The size limit as the bytes of a single-connection body arrive, then the rate limit. */
+  #admit(offsetAtStart: number): (bytes: number) => Promise<void> {
+    const pace = this.#pace();
+    let taken = 0;
+    return async (bytes) => {
+      taken += bytes;
+      this.#size.growing(offsetAtStart + taken);
+      await pace?.(bytes);
+    };
+  }
+
+  /** Runs a size check: a refusal drops the answer and the part file. */
+  async #checkSize(check: () => void, response?: HttpResponse): Promise<void> {
+    try {
+      check();
+    } catch (error) {
+      await this.#drop(error, response);
+    }
+  }
+
+  /**
+   * A size refusal is final (the same source sends the same size again), so the part file and
+   * its side files go: they can never become a wanted file, and a re-run must not resume them.
+   */
+  async #drop(refusal: unknown, response?: HttpResponse): Promise<never> {
+    if (response !== undefined) discardBody(response);
+    await this.#part.discard();
+    await removeRangesState(this.#part.rangesPath).catch((error: unknown) => {
+      throw toOutputError(error, this.#part.rangesPath);
+    });
+    throw refusal;
+  }
+
   #noteProgress(): void {
     if (this.#part.offset > this.#highWater) {
       this.#highWater = this.#part.offset;
@@ -412,6 +465,8 @@ export class FileDownload {
   }
 
   async #finish(): Promise<AttemptResult> {
+    // Before the structure check: an error page is refused for its size, not retried as a cut.
+    await this.#checkSize(() => this.#size.whole(this.#part.offset));
     const landed = await landPartFile(this.#part, this.#settings);
     return { ...landed, id: this.#settings.id, attempts: this.#attempts, resumed: this.#resumed, source: this.#source.kind, url: this.#source.identity };
   }

@@ -14,6 +14,8 @@ export interface RangeTransferSettings {
   statePath: string;
   /** A positional write into the part file. */
   write: (buffers: Buffer[], position: number) => Promise<void>;
+  /** Awaited for every chunk of every range before it is taken (the run's rate limit). */
+  admit?: ((bytes: number) => Promise<void>) | undefined;
   /** Bytes on disk over all ranges, after every write. */
   onProgress: (bytes: number) => void;
   now: () => number;
@@ -107,6 +109,7 @@ export async function transferRanges(state: RangesState, first: OpenRange | unde
         position: from,
         limit: range.end - from,
         write: settings.write,
+        admit: settings.admit,
         onWritten: (bytes) => {
           range.done = from - range.start + bytes;
           settings.onProgress(doneBytes(state.ranges));

@@ -10,7 +10,9 @@ import { toOutputError, TruncatedTransferError } from './download-errors.js';
 import { type AttemptResult, type EventSink, throttleProgress } from './events.js';
 import { mediaType } from './file-name.js';
 import { ifRangeValidator } from './part-state.js';
+import type { RateLimiter } from './rate-limit.js';
 import { decideResume, refusalReason } from './resume-decision.js';
+import { SizeGuard, type SizeLimits } from './size-limits.js';
 import { drained, flushed } from './writable-waits.js';
 
 export interface StreamDownloadSettings {
@@ -22,6 +24,9 @@ export interface StreamDownloadSettings {
   now: () => number;
   /** Makes the sha256 of the bytes; undefined: nothing is hashed (the result's sha256 is undefined). */
   createHash: (() => Hash) | undefined;
+  sizeLimits: SizeLimits;
+  /** The run's one rate limit, shared with every other download of the run. */
+  rateLimit: RateLimiter | undefined;
 }
 
 /**
@@ -41,10 +46,12 @@ export class StreamDownload {
   #advanced = false;
   /** A retry continued the stream with a 206. */
   #resumed = false;
+  readonly #size: SizeGuard;
 
   constructor(settings: StreamDownloadSettings) {
     this.#settings = settings;
     this.#hash = settings.createHash?.();
+    this.#size = new SizeGuard(settings.id, settings.sizeLimits, true);
   }
 
   get source(): ContentSource {
@@ -60,7 +67,10 @@ export class StreamDownload {
   }
 
   async #write(chunk: Buffer): Promise<void> {
-    const { stream, signal } = this.#settings;
+    const { stream, signal, rateLimit } = this.#settings;
+    // Checked before the chunk goes out: no byte past the limit reaches the reader.
+    this.#size.growing(this.#offset + chunk.length);
+    await rateLimit?.take(chunk.length, signal);
     this.#hash?.update(chunk);
     this.#offset += chunk.length;
     if (!stream.write(chunk)) await this.#outputWait(drained(stream, signal));
@@ -112,6 +122,12 @@ export class StreamDownload {
       this.#lastModified = response.headers['last-modified'];
       this.#total = parseContentLength(response.headers['content-length']);
       this.#contentType = mediaType(response.headers['content-type']);
+      try {
+        this.#size.announced(this.#total);
+      } catch (error) {
+        discardBody(response);
+        throw error;
+      }
     }
     emit({ type: 'download-start', id, path: '-', offset: this.#offset, totalBytes: this.#total, attempt: this.#attempts });
     const before = this.#offset;
@@ -129,6 +145,7 @@ export class StreamDownload {
     if (this.#total !== undefined && this.#offset !== this.#total) {
       throw new TruncatedTransferError(`${id}: the server sent ${this.#offset} of ${this.#total} bytes and closed the transfer`);
     }
+    this.#size.whole(this.#offset);
     emit({ type: 'download-done', id, path: '-', bytes: this.#offset, skipped: false });
     return {
       id,

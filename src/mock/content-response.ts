@@ -55,6 +55,14 @@ export async function serveContent(request: ContentRequest): Promise<void> {
     return;
   }
 
+  if (faults.errorAsVideo) {
+    const body = Buffer.from(errorAsVideoBody);
+    res.writeHead(200, { 'Content-Type': 'video/mp4', ...(faults.errorAsVideo.chunked ? {} : { 'Content-Length': String(body.length) }) });
+    if (req.method !== 'HEAD') record.bodyBytes += body.length;
+    res.end(req.method === 'HEAD' ? undefined : body);
+    return;
+  }
+
   let status = 200;
   let start = 0;
   let end = size - 1;
@@ -139,6 +147,9 @@ export async function serveContent(request: ContentRequest): Promise<void> {
     }
   }
 }
+
+/** What the gateway sent as the "video": its upstream's error, as JSON. */
+const errorAsVideoBody = '{"error":{"message":"upstream returned status 500","type":"upstream_error"}}';
 
 /** Where a reset falls in this body, or undefined when it does not fall inside it. */
 function resetOffset(faults: ActiveFaults, length: number): number | undefined {

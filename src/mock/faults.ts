@@ -51,6 +51,11 @@ export interface Faults {
    * follow (`file:`, `ftp:`, `javascript:`).
    */
   redirect?: RedirectTarget;
+  /**
+   * `/content` answers 200 `video/mp4` with a small error JSON as its body, as a gateway once
+   * did; `chunked`: without Content-Length, so that only the bytes tell.
+   */
+  errorAsVideo?: { chunked?: boolean };
   /** The payload keeps its length but its box structure is wrong (as `broken_` ids). */
   brokenStructure?: boolean;
   /** The task stays `in_progress` forever (as `never_` ids). */
