@@ -23,8 +23,28 @@ export function createLimiter(limit: number): <T>(job: () => Promise<T>) => Prom
   };
 }
 
-/** Runs `work` over `items` with at most `limit` at once; results come back in input order. */
+/**
+ * Runs `work` over `items` with at most `limit` at once; results come back in input order. The
+ * first failure (an interruption, a bug) starts no further item, and is thrown once the items
+ * already running have ended: a command that returned must leave no download still at work
+ * behind it (taking a lock, writing a part file) in a library caller's process.
+ */
 export async function runPool<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const limited = createLimiter(Math.max(1, limit));
-  return Promise.all(items.map((item, index) => limited(() => work(item, index))));
+  let failure: { error: unknown } | undefined;
+  const settled = await Promise.allSettled(
+    items.map((item, index) =>
+      limited(async () => {
+        if (failure !== undefined) throw failure.error;
+        try {
+          return await work(item, index);
+        } catch (error) {
+          failure ??= { error };
+          throw error;
+        }
+      }),
+    ),
+  );
+  if (failure !== undefined) throw failure.error;
+  return settled.map((result) => (result as PromiseFulfilledResult<R>).value);
 }

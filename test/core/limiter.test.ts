@@ -60,4 +60,27 @@ describe('runPool', () => {
     assert.equal(most, 2);
     assert.notDeepEqual(ends, [0, 1, 2, 3, 4], 'items ended out of order, yet the results are in order');
   });
+
+  it('after a failure starts no further item, and settles only once the items already running have ended', async () => {
+    const started: number[] = [];
+    let running = 0;
+    let endedAfterSettle = false;
+    let settled = false;
+    const pool = runPool([0, 1, 2, 3, 4, 5], 2, async (index) => {
+      started.push(index);
+      running += 1;
+      try {
+        if (index === 0) throw new Error('interrupted');
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      } finally {
+        running -= 1;
+        if (settled) endedAfterSettle = true;
+      }
+      return index;
+    });
+    await assert.rejects(pool.finally(() => (settled = true)), /interrupted/);
+    assert.deepEqual(started, [0, 1], 'the queued items never started');
+    assert.equal(running, 0);
+    assert.equal(endedAfterSettle, false, 'nothing was still at work when it settled');
+  });
 });
