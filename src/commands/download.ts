@@ -34,7 +34,8 @@ export function checkDownloadFlags(flags: DownloadFlags, idCount: number): void 
     ).find(([, value]) => value !== undefined);
     if (fileOnly !== undefined) throw usageError(`${fileOnly[0]} needs files, and -o - writes to stdout`, 'Save to files with -o <file> or --dir <dir>.');
   }
-  if (flags.sha256 !== undefined && (idCount > 1 || variantCount > 1)) throw usageError('--sha256 checks one file; give one id and one variant with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
+  if (flags.sha256 !== undefined && idCount > 1) throw usageError('--sha256 checks one file; give one id with it', 'Download the others in a run of their own, or check them afterwards with sha256sum.');
+  if (flags.sha256 !== undefined && variantCount > 1) throw usageError('--sha256 checks one file; give one variant with it', 'Download the other variants in a run of their own, or check them afterwards with sha256sum.');
   if (flags.sha256 !== undefined && !/^[0-9a-f]{64}$/i.test(flags.sha256)) {
     throw usageError(`--sha256 ${flags.sha256} is not a sha256 (64 hex digits)`, 'Give the 64 hex digits that `sha256sum <file>` prints.');
   }
