@@ -280,19 +280,23 @@ function filesOf(files: VariantResult[], absent: VariantAbsentError[], several: 
 }
 
 /**
- * What follows a file that is there (landed now, or kept): its info record, its archive line, then
- * its hook. The archive line comes before the hook because it records that the file landed,
- * which stays true whatever the hook does: a re-run must not download (and pay the transfer of)
- * a file that is there. A file kept by `--skip-existing` gets no hook, no record and no line:
- * this run did not deliver it. Returns the hook's run when it failed.
+ * What follows a file that is there: its info record (written only for a file this run or an
+ * earlier one of the same job landed: a file kept by `--skip-existing` may be anything), its
+ * hook, then its archive line. The line comes last because it is what makes a re-run skip the
+ * file: a file whose hook failed is not recorded, so the same command with `--skip-existing`
+ * runs the hook again on the file already there, without downloading it again. Returns the
+ * hook's run when it failed.
  */
 async function afterLanding(file: VariantResult, task: VideoTask | undefined, flags: DownloadFlags, context: CommandContext, archive: DownloadArchive | undefined): Promise<HookRun | undefined> {
-  if (file.path === '-' || (file.skipped && flags.skipExisting)) return undefined;
-  if (flags.writeInfoJson) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now()));
+  if (file.path === '-') return undefined;
+  const kept = file.skipped && flags.skipExisting;
+  if (flags.writeInfoJson && !kept) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now()));
+  if (flags.exec !== undefined) {
+    const run = await runFileHook(flags.exec, { path: file.path, id: file.id, variant: file.variant, sha256: file.sha256, contentType: file.contentType }, hookOptions(context));
+    if (run.status !== 0) return run;
+  }
   if (archive !== undefined) await archive.append(archiveEntryOf(file));
-  if (flags.exec === undefined) return undefined;
-  const run = await runFileHook(flags.exec, { path: file.path, id: file.id, variant: file.variant, sha256: file.sha256, contentType: file.contentType }, hookOptions(context));
-  return run.status === 0 ? undefined : run;
+  return undefined;
 }
 
 function archiveEntryOf(file: VariantResult): ArchiveEntry {

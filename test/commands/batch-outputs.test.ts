@@ -205,7 +205,8 @@ describe('batch outputs', () => {
     const dir = await tempDir();
     try {
       const hook = 'case "$EZVIDEO_ID" in vid_bad*) echo "upload refused for $1" >&2; exit 3;; esac';
-      const result = await ezvideo(server, ['download', 'vid_ok', 'vid_bad', '--dir', dir, '--exec', hook, '--json']);
+      const archive = join(dir, 'archive.jsonl');
+      const result = await ezvideo(server, ['download', 'vid_ok', 'vid_bad', '--dir', dir, '--exec', hook, '--archive', archive, '--json']);
       assert.equal(result.code, 11, result.stderr);
       const lines = jsonLines(result.stdout);
       const bad = lines.find((line) => line['id'] === 'vid_bad');
@@ -215,7 +216,17 @@ describe('batch outputs', () => {
       assert.equal(run.stderrTail, `upload refused for ${join(dir, 'vid_bad.mp4')}`);
       assert.ok(existsSync(join(dir, 'vid_bad.mp4')) && existsSync(join(dir, 'vid_ok.mp4')));
       assert.equal(lines.find((line) => line['id'] === 'vid_ok')?.['exitCode'], 0);
-      assert.match(result.stderr, /error: 2 ids?.*vid_bad: --exec exited with status 3|error: .*vid_bad.*status 3/);
+      assert.match(result.stderr, /vid_bad: hook failed: --exec exited with status 3/);
+      assert.deepEqual((await archiveLines(archive)).map((entry) => entry['id']), ['vid_ok'], 'a file whose hook failed is not archived');
+
+      // The same command with --skip-existing runs the hook again on the file there, asking nothing.
+      server.requests.length = 0;
+      const ran = join(dir, 'ran');
+      const again = await ezvideo(server, ['download', 'vid_ok', 'vid_bad', '--dir', dir, '--exec', `printf '%s ' "$EZVIDEO_ID" >> '${ran}'`, '--archive', archive, '--skip-existing']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(await readFile(ran, 'utf8'), 'vid_bad ');
+      assert.equal(server.requests.length, 0);
+      assert.deepEqual((await archiveLines(archive)).map((entry) => [entry['id'], entry['sha256']]), [['vid_ok', await fileSha256(join(dir, 'vid_ok.mp4'))], ['vid_bad', null]]);
     } finally {
       await server.close();
     }
