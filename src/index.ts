@@ -31,6 +31,10 @@ export { runCreateBatch, type CreateBatchOptions, type JobOutcome, type JobOutco
 export type { CreateJob } from './core/create-job.js';
 export { Journal, type JournalEntry, type JournalStep, type JobRecord, type JobState } from './core/journal.js';
 export type { LockOwner } from './core/output-lock.js';
+export { DownloadArchive, type ArchiveEntry } from './core/archive.js';
+export { TokenBucket, type RateLimiter } from './core/rate-limit.js';
+export { VariantAbsentError } from './core/download-errors.js';
+export { parseOutputTemplate, pathSegment, type OutputTemplate, type TemplateValues } from './core/output-template.js';
 
 export type DownloadVideoOptions = Omit<DownloadOptions, 'client' | 'output'> &
   ClientOptions & {
