@@ -19,8 +19,12 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return result;
 }
 
-/** Field names whose value is a credential wherever a server puts one. */
-const secretFieldName = /^(api[-_]?key|(access|refresh|id)?[-_]?token|secret|client[-_]?secret|password|authorization|cookie|set-cookie|signature|credentials?)$/i;
+/**
+ * Field names whose value is a credential wherever a server puts one: a name that is, or ends
+ * in, one of these words (`download_token`, `x-api-key`, `sas`, `client_secret`). Wide on
+ * purpose: a field dropped by mistake costs a line of a record, one kept by mistake a secret.
+ */
+const secretFieldName = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|auth|authorization|bearer|cookie|signature|sig|sas|credentials?)$/i;
 
 /** Query parameters that say which file, never who may read it: kept in an address written down. */
 const publicQueryParameters = new Set(['variant']);

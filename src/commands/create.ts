@@ -16,6 +16,7 @@ import { readFileOrStdin } from './io.js';
 import { batchEnd, downloadJson, type DownloadOutcome, type IdDownloader, recordResultLine } from './deliver.js';
 import type { DownloadFlags } from './download-flags.js';
 import { manifestBaseDir, readManifest, type JobDefaults } from './create-manifest.js';
+import { OutputPaths } from './output-paths.js';
 import { commandChalk, makeReporter } from './make-reporter.js';
 import { checkWaitFlags, taskJson, type IdDownloaderFactory, type WaitFlags } from './wait.js';
 
@@ -130,6 +131,7 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   // The manifest's own output folders are made before anything is created: a folder that
   // cannot be made is better said before the videos are paid for.
   if (thenDownload) {
+    refuseSharedOutputs(jobs, flags);
     for (const dir of new Set(jobs.flatMap((job) => (job.output === undefined ? [] : [dirname(resolve(baseDir, job.output))])))) await makeOutputDir(dir);
   }
   const journal = journalPath === undefined ? undefined : await Journal.open(journalPath, io.lockOwner);
@@ -211,6 +213,19 @@ export async function runCreate(flags: CreateFlags, context: CommandContext, mak
   );
   if (failure !== undefined) throw failure;
   return ExitCode.success;
+}
+
+/**
+ * A flags' `-o` template shared by several jobs must give each its own name by construction
+ * (`{id}`, `{index}`): a create cannot know a task's path before the task exists (and is paid
+ * for), so a collision found then would come too late. The manifest's own outputs are checked
+ * for duplicates as it is read (create-manifest.ts).
+ */
+function refuseSharedOutputs(jobs: readonly CreateJob[], flags: CreateFlags): void {
+  const byFlags = jobs.filter((job) => job.output === undefined).length;
+  if (byFlags > 1 && new OutputPaths(flags).oneFileOnly) {
+    throw usageError(`-o ${flags.output} names one file for ${byFlags} jobs`, 'Put {id} or {index} in the template (each job then has a name of its own), or give each job its "output" in the manifest.');
+  }
 }
 
 /** How a single create whose task exists goes on: by waiting for that task, never by creating it again. */

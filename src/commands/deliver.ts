@@ -280,22 +280,23 @@ function filesOf(files: VariantResult[], absent: VariantAbsentError[], several: 
 }
 
 /**
- * What follows a file that is there: its info record (written only for a file this run or an
- * earlier one of the same job landed: a file kept by `--skip-existing` may be anything), its
- * hook, then its archive line. The line comes last because it is what makes a re-run skip the
- * file: a file whose hook failed is not recorded, so the same command with `--skip-existing`
- * runs the hook again on the file already there, without downloading it again. Returns the
- * hook's run when it failed.
+ * What follows a file that is there: its info record, its hook, then its archive line. The line
+ * comes last because it is what makes a re-run skip the file: a file whose hook failed is not
+ * recorded, so the same command with `--skip-existing` runs the hook again on the file already
+ * there, without downloading it. A file kept by `--skip-existing` gets the hook but neither a
+ * record nor a line: nothing says it is the server's file (it may be anyone's), and a line would
+ * make every later run skip the id for good. Returns the hook's run when it failed.
  */
 async function afterLanding(file: VariantResult, task: VideoTask | undefined, flags: DownloadFlags, context: CommandContext, archive: DownloadArchive | undefined): Promise<HookRun | undefined> {
   if (file.path === '-') return undefined;
   const kept = file.skipped && flags.skipExisting;
-  if (flags.writeInfoJson && !kept) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now()));
+  const secrets = context.settings.apiKey === undefined ? [] : [context.settings.apiKey];
+  if (flags.writeInfoJson && !kept) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now()), secrets);
   if (flags.exec !== undefined) {
     const run = await runFileHook(flags.exec, { path: file.path, id: file.id, variant: file.variant, sha256: file.sha256, contentType: file.contentType }, hookOptions(context));
     if (run.status !== 0) return run;
   }
-  if (archive !== undefined) await archive.append(archiveEntryOf(file));
+  if (archive !== undefined && !kept) await archive.append(archiveEntryOf(file));
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { Variant } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
-import { withoutSecrets } from '../redact.js';
+import { redactText, withoutSecrets } from '../redact.js';
 import { toOutputError } from './download-errors.js';
 import type { DownloadResult } from './events.js';
 import { writeJsonAtomically } from './part-state.js';
@@ -54,12 +54,14 @@ export function infoJsonOf(result: DownloadResult, variant: Variant, task: Video
 
 /**
  * Writes the record once the file has landed, under a temporary name renamed into place, so a
- * reader never sees half a record; returns its path.
+ * reader never sees half a record; returns its path. `secrets` (the API key) are cut out of all
+ * of it: a server that echoes the key in a field of its own would otherwise put it on disk,
+ * where no stream redaction reaches.
  */
-export async function writeInfoJson(info: InfoJson): Promise<string> {
+export async function writeInfoJson(info: InfoJson, secrets: readonly string[]): Promise<string> {
   const path = infoJsonPath(info.download.path);
   try {
-    await writeJsonAtomically(path, info);
+    await writeJsonAtomically(path, JSON.parse(redactText(JSON.stringify(info), secrets)));
   } catch (error) {
     throw toOutputError(error, path);
   }

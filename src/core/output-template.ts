@@ -35,6 +35,12 @@ const missingValue = 'unknown';
 const reservedNames = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
 /**
+ * Control characters (C0, DEL, C1), line and paragraph separators, and the bidirectional marks
+ * and overrides that can make a name read as another one (`gpj.exe` shown as `exe.jpg`).
+ */
+const invisibleCharacters = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+
+/**
  * The longest a value may be, in UTF-8 bytes: a file name is at most 255 bytes on the usual file
  * systems, and a template puts text and other values beside this one in the same name.
  */
@@ -48,13 +54,14 @@ const maxValueBytes = 100;
  */
 export function pathSegment(value: string | undefined): string {
   let segment = (value ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .replace(invisibleCharacters, '')
     .replace(/[/\\<>:"|?*]/g, '_')
     .trim()
-    .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
-    .replace(/[. ]+$/, '');
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length));
   if (reservedNames.test(segment)) segment = `_${segment}`;
   while (Buffer.byteLength(segment) > maxValueBytes) segment = [...segment].slice(0, -1).join('');
+  // After the cut too: a cut can end the segment on a dot or a space.
+  segment = segment.replace(/[. ]+$/, '');
   return segment === '' ? missingValue : segment;
 }
 

@@ -226,7 +226,8 @@ describe('batch outputs', () => {
       assert.equal(again.code, 0, again.stderr);
       assert.equal(await readFile(ran, 'utf8'), 'vid_bad ');
       assert.equal(server.requests.length, 0);
-      assert.deepEqual((await archiveLines(archive)).map((entry) => [entry['id'], entry['sha256']]), [['vid_ok', await fileSha256(join(dir, 'vid_ok.mp4'))], ['vid_bad', null]]);
+      // A kept file is nobody's proof of anything: it gets the hook, not an archive line.
+      assert.deepEqual((await archiveLines(archive)).map((entry) => [entry['id'], entry['sha256']]), [['vid_ok', await fileSha256(join(dir, 'vid_ok.mp4'))]]);
     } finally {
       await server.close();
     }
@@ -343,6 +344,25 @@ describe('batch outputs', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.deepEqual((await filesUnder(join(dir, 'out'))).sort(), ['m-one/1.mp4', 'm-one/1.mp4.info.json', 'm-two/2.mp4', 'm-two/2.mp4.info.json']);
       assert.equal((await archiveLines(archive)).length, 2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('create: two jobs that would land on one path are refused before anything is created', async () => {
+    const server = await startMockServer({ generationTimeMs: 0 });
+    const dir = await tempDir();
+    try {
+      const manifest = join(dir, 'jobs.jsonl');
+      await writeFile(manifest, ['{"prompt":"one","output":"same.mp4"}', '{"prompt":"two"}', '{"prompt":"three","output":"same.mp4"}', ''].join('\n'));
+      const shared = await ezvideo(server, ['create', '--input', manifest, '--then-download']);
+      assert.equal(shared.code, 2, shared.stderr);
+      assert.match(shared.stderr, /lines 1 and 3 both have the output/);
+      await writeFile(manifest, ['{"prompt":"one"}', '{"prompt":"two"}', ''].join('\n'));
+      const template = await ezvideo(server, ['create', '--input', manifest, '--then-download', '-o', join(dir, '{model}.{ext}')]);
+      assert.equal(template.code, 2, template.stderr);
+      assert.match(template.stderr, /names one file for 2 jobs/);
+      assert.equal(server.requests.length, 0, 'nothing was created');
     } finally {
       await server.close();
     }

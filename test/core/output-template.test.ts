@@ -45,6 +45,11 @@ describe('output templates', () => {
       ['', 'unknown'],
       [undefined, 'unknown'],
       ['\u0000', 'unknown'],
+      ['c1\u0085\u009bcontrol', 'c1control'],
+      ['evil\u202egpj.exe', 'evilgpj.exe'],
+      ['line\u2028sep', 'linesep'],
+      [`${'a'.repeat(99)}. x`, 'a'.repeat(99)],
+      [`${'b'.repeat(99)} x`, 'b'.repeat(99)],
     ];
     for (const [value, expected] of hostile) assert.equal(pathSegment(value), expected, JSON.stringify(value));
   });
