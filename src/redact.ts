@@ -49,16 +49,18 @@ export function publicUrl(address: string): string {
 }
 
 /**
- * A server's object as it may be kept on disk beside a file (`--write-info-json`): credential
- * fields dropped, and every http(s) address in it made public (publicUrl), at any depth.
+ * A server's object as it may be kept on disk beside a file (`--write-info-json`), where no
+ * stream redaction reaches: credential fields dropped, every http(s) address in it made public
+ * (publicUrl), and the known `secrets` (the API key, which a server may echo in a field of its
+ * own) cut out of every string, at any depth.
  */
-export function withoutSecrets(value: unknown): unknown {
-  if (typeof value === 'string') return /^https?:\/\//i.test(value) ? publicUrl(value) : value;
-  if (Array.isArray(value)) return value.map(withoutSecrets);
+export function withoutSecrets(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(/^https?:\/\//i.test(value) ? publicUrl(value) : value, secrets);
+  if (Array.isArray(value)) return value.map((inner) => withoutSecrets(inner, secrets));
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !secretFieldName.test(key))
-      .map(([key, inner]) => [key, withoutSecrets(inner)]),
+      .map(([key, inner]) => [key, withoutSecrets(inner, secrets)]),
   );
 }

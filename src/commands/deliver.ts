@@ -1,7 +1,7 @@
 import type { Variant } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
 import { type ArchiveEntry, DownloadArchive } from '../core/archive.js';
-import { downloadVideo } from '../core/download.js';
+import { downloadVideo, type OutputTarget } from '../core/download.js';
 import { VariantAbsentError } from '../core/download-errors.js';
 import type { DownloadResult, EventSink } from '../core/events.js';
 import { infoJsonOf, writeInfoJson } from '../core/info-json.js';
@@ -9,7 +9,7 @@ import { defaultRetryPolicy } from '../core/retry-policy.js';
 import { makeOutputDir } from '../core/output-dir.js';
 import { type RateLimiter, TokenBucket } from '../core/rate-limit.js';
 import { ExitCode, EzvideoError } from '../errors.js';
-import { absentVariantsText, warningLine } from '../ui/messages.js';
+import { absentVariantsText, archivedLine, warningLine } from '../ui/messages.js';
 import { commandChalk } from './make-reporter.js';
 import { failedOutcome, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext, GlobalOptions } from './context.js';
@@ -81,7 +81,7 @@ function batchOf(context: CommandContext): Batch {
  * The archive of this run: `--archive`, else the stored or env setting; never with `-o -`, whose
  * bytes land nowhere to record (an explicit `--archive` with it is refused by checkDownloadFlags).
  */
-export function archiveOf(flags: DownloadFlags, context: CommandContext): Promise<DownloadArchive | undefined> {
+function archiveOf(flags: DownloadFlags, context: CommandContext): Promise<DownloadArchive | undefined> {
   const batch = batchOf(context);
   batch.archive ??= (async () => {
     const path = flags.archive ?? (await context.archive());
@@ -90,12 +90,17 @@ export function archiveOf(flags: DownloadFlags, context: CommandContext): Promis
   return batch.archive;
 }
 
-/** The ids of a batch whose every file asked for is in the archive: skipped before any request. */
+/**
+ * The ids of a batch whose every file asked for is in the archive: skipped before any request,
+ * and said in one line for all of them (unless --quiet), not one per id.
+ */
 export async function archivedIds(ids: readonly string[], flags: DownloadFlags, context: CommandContext): Promise<Set<string>> {
   const archive = await archiveOf(flags, context);
   if (archive === undefined) return new Set();
   const variants = variantsOf(flags);
-  return new Set(ids.filter((id) => variants.every((variant) => archive.has(id, variant))));
+  const archived = new Set(ids.filter((id) => variants.every((variant) => archive.has(id, variant))));
+  if (archived.size > 0 && !context.options.quiet) context.io.stderr.write(`${archivedLine(archived.size, ids.length, archive.path)}\n`);
+  return archived;
 }
 
 /**
@@ -143,6 +148,13 @@ export async function batchEnd(failure: EzvideoError | undefined, context: Comma
   return failure;
 }
 
+/** Where one file goes, claimed for it: a path another file of the run holds is refused (PathClaims). */
+function claimSlot(slot: FileSlot, paths: OutputPaths, claims: PathClaims, context: CommandContext, severalVariants: boolean): OutputTarget {
+  const output = paths.target(slot, context.io);
+  if (output.kind === 'file') claims.claim(output.path, slotName(slot, severalVariants));
+  return output;
+}
+
 /**
  * Claims every file's path before any download, so that a collision is refused (exit 2, both
  * named) before a byte moves. `tasks`: the statuses a template's fields need; an id without one
@@ -155,11 +167,7 @@ export function claimPaths(ids: readonly string[], flags: DownloadFlags, context
   ids.forEach((id, index) => {
     const task = known.tasks?.get(id);
     if (known.skip?.has(id) === true || (paths.needsTask && task === undefined)) return;
-    for (const variant of variants) {
-      const slot: FileSlot = { id, variant, position: index + 1, count: ids.length, task };
-      const output = paths.target(slot, context.io);
-      if (output.kind === 'file') claims.claim(output.path, slotName(slot, variants.length > 1));
-    }
+    for (const variant of variants) claimSlot({ id, variant, position: index + 1, count: ids.length, task }, paths, claims, context, variants.length > 1);
   });
 }
 
@@ -219,9 +227,7 @@ export function makeIdDownloader(flags: DownloadFlags, context: CommandContext, 
       const needsTask = paths.needsTask || flags.writeInfoJson;
       const task = at.task ?? (needsTask ? await context.client().getVideo(id, context.io.signal) : undefined);
       for (const variant of wanted) {
-        const slot: FileSlot = { id, variant, position: at.position ?? 1, count: at.count ?? 1, task };
-        const output = paths.target(slot, context.io);
-        if (output.kind === 'file') batch.claims.claim(output.path, slotName(slot, several));
+        const output = claimSlot({ id, variant, position: at.position ?? 1, count: at.count ?? 1, task }, paths, batch.claims, context, several);
         const folder = paths.folderToMake(output);
         if (folder !== undefined) await makeDir(folder);
         let result: DownloadResult;
@@ -291,7 +297,7 @@ async function afterLanding(file: VariantResult, task: VideoTask | undefined, fl
   if (file.path === '-') return undefined;
   const kept = file.skipped && flags.skipExisting;
   const secrets = context.settings.apiKey === undefined ? [] : [context.settings.apiKey];
-  if (flags.writeInfoJson && !kept) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now()), secrets);
+  if (flags.writeInfoJson && !kept) await writeInfoJson(infoJsonOf(file, file.variant, task, Date.now(), secrets));
   if (flags.exec !== undefined) {
     const run = await runFileHook(flags.exec, { path: file.path, id: file.id, variant: file.variant, sha256: file.sha256, contentType: file.contentType }, hookOptions(context));
     if (run.status !== 0) return run;

@@ -2,10 +2,9 @@ import type { VideoTask } from '../api/video.js';
 import { runPool } from '../core/limiter.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatBytes } from '../units.js';
-import { archivedLine } from '../ui/messages.js';
 import { batchError, failureJson } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
-import { archivedIds, archivedOutcome, archiveOf, batchEnd, claimPaths, type DownloadOutcome, makeIdDownloader, recordResultLine, variantsOf } from './deliver.js';
+import { archivedIds, archivedOutcome, batchEnd, claimPaths, type DownloadOutcome, makeIdDownloader, recordResultLine, variantsOf } from './deliver.js';
 import type { DownloadFlags } from './download-flags.js';
 import { makeReporter } from './make-reporter.js';
 import { OutputPaths } from './output-paths.js';
@@ -87,7 +86,6 @@ export async function runDownload(args: string[], flags: DownloadFlags, context:
   context.client();
   const archived = await archivedIds(ids, flags, context);
   const todo = ids.filter((id) => !archived.has(id));
-  if (archived.size > 0 && !context.options.quiet) context.io.stderr.write(`${archivedLine(archived.size, ids.length, (await archiveOf(flags, context))?.path ?? '')}\n`);
   const tasks = await statusesForPaths(todo, flags, context);
   claimPaths(ids, flags, context, { skip: archived, tasks });
   // One id's failure is said once, by the CLI's error line; a batch lists each as it happens.

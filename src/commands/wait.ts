@@ -3,11 +3,10 @@ import type { EventSink } from '../core/events.js';
 import type { WaitOutcome } from '../core/wait.js';
 import { waitThenDownload } from '../core/wait-then-download.js';
 import { ExitCode, EzvideoError, usageError } from '../errors.js';
-import { archivedLine } from '../ui/messages.js';
 import { batchError, failureJson, type IdOutcome } from './batch-outcome.js';
 import type { CommandContext } from './context.js';
 import type { DownloadFlags } from './download-flags.js';
-import { archivedIds, archivedOutcome, archiveOf, batchEnd, claimPaths, downloadJson, type DownloadOutcome, type IdDownloader, recordResultLine } from './deliver.js';
+import { archivedIds, archivedOutcome, batchEnd, claimPaths, downloadJson, type DownloadOutcome, type IdDownloader, recordResultLine } from './deliver.js';
 import { checkDownloadFlags } from './download.js';
 import { makeReporter } from './make-reporter.js';
 import { readIds } from './read-ids.js';
@@ -110,7 +109,6 @@ export async function runWait(args: string[], flags: WaitFlags, context: Command
   const client = context.client();
   // The ids whose files the archive has are neither polled nor downloaded.
   const archived = flags.thenDownload ? await archivedIds(ids, flags, context) : new Set<string>();
-  if (archived.size > 0 && !options.quiet) io.stderr.write(`${archivedLine(archived.size, ids.length, (await archiveOf(flags, context))?.path ?? '')}\n`);
   // Paths that need the task are claimed as each task completes; the others now, before any request.
   if (flags.thenDownload) claimPaths(ids, flags, context, { skip: archived });
   // One id's failure is said once, by the CLI's error line; a batch lists each as it ends.

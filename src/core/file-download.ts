@@ -262,19 +262,27 @@ export class FileDownload {
     return { version: 1, etag, totalBytes: total, ranges: splitRanges(this.#part.offset, total, count) };
   }
 
+  get #variant(): Variant {
+    return this.#settings.variant ?? 'video';
+  }
+
+  /** Whether a type sent is the variant's (an answer without a type says nothing either way). */
+  #isVariantsType(type: string): boolean {
+    return type.startsWith(expectedTypes[this.#variant]);
+  }
+
   /** With `variantMustMatch`, before any byte is read: an answer whose type says it is another file. */
   #refuseOtherVariant(response: HttpResponse): void {
-    const variant = this.#settings.variant ?? 'video';
     const sent = mediaType(response.headers['content-type']);
-    if (!this.#settings.variantMustMatch || sent === undefined || sent.startsWith(expectedTypes[variant])) return;
+    if (!this.#settings.variantMustMatch || sent === undefined || this.#isVariantsType(sent)) return;
     discardBody(response);
-    throw new VariantAbsentError(this.#settings.id, variant, sent);
+    throw new VariantAbsentError(this.#settings.id, this.#variant, sent);
   }
 
   #checkContentType(): void {
     const contentType = this.#part.state?.contentType;
-    const variant = this.#settings.variant ?? 'video';
-    if (this.#warnedType || contentType === undefined || contentType.startsWith(expectedTypes[variant])) return;
+    const variant = this.#variant;
+    if (this.#warnedType || contentType === undefined || this.#isVariantsType(contentType)) return;
     this.#warnedType = true;
     this.#settings.emit({
       type: 'download-warning',
@@ -417,9 +425,13 @@ export class FileDownload {
     return rateLimit === undefined ? undefined : (bytes) => rateLimit.take(bytes, signal);
   }
 
-  /** The size limit as the bytes of a single-connection body arrive, then the rate limit. */
-  #admit(offsetAtStart: number): (bytes: number) => Promise<void> {
+  /**
+   * The size limit as the bytes of a single-connection body arrive, then the rate limit;
+   * undefined with neither, so a plain download awaits nothing more per chunk.
+   */
+  #admit(offsetAtStart: number): ((bytes: number) => Promise<void>) | undefined {
     const pace = this.#pace();
+    if (this.#settings.sizeLimits.maxBytes === undefined) return pace;
     let taken = 0;
     return async (bytes) => {
       taken += bytes;

@@ -1,6 +1,6 @@
 import type { Variant } from '../api/client.js';
 import type { VideoTask } from '../api/video.js';
-import { redactText, withoutSecrets } from '../redact.js';
+import { withoutSecrets } from '../redact.js';
 import { toOutputError } from './download-errors.js';
 import type { DownloadResult } from './events.js';
 import { writeJsonAtomically } from './part-state.js';
@@ -30,10 +30,11 @@ export interface InfoJson {
   };
 }
 
-export function infoJsonOf(result: DownloadResult, variant: Variant, task: VideoTask | undefined, finishedAt: number): InfoJson {
+/** `secrets` (the API key) are cut out of the task object wherever a server echoed them. */
+export function infoJsonOf(result: DownloadResult, variant: Variant, task: VideoTask | undefined, finishedAt: number, secrets: readonly string[]): InfoJson {
   return {
     // The object as sent, not ezvideo's reading of it: fields ezvideo does not know are kept.
-    task: withoutSecrets(task?.raw ?? null),
+    task: withoutSecrets(task?.raw ?? null, secrets),
     download: {
       id: result.id,
       variant,
@@ -54,14 +55,12 @@ export function infoJsonOf(result: DownloadResult, variant: Variant, task: Video
 
 /**
  * Writes the record once the file has landed, under a temporary name renamed into place, so a
- * reader never sees half a record; returns its path. `secrets` (the API key) are cut out of all
- * of it: a server that echoes the key in a field of its own would otherwise put it on disk,
- * where no stream redaction reaches.
+ * reader never sees half a record; returns its path.
  */
-export async function writeInfoJson(info: InfoJson, secrets: readonly string[]): Promise<string> {
+export async function writeInfoJson(info: InfoJson): Promise<string> {
   const path = infoJsonPath(info.download.path);
   try {
-    await writeJsonAtomically(path, JSON.parse(redactText(JSON.stringify(info), secrets)));
+    await writeJsonAtomically(path, info);
   } catch (error) {
     throw toOutputError(error, path);
   }

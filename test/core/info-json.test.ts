@@ -25,7 +25,7 @@ describe('--write-info-json records', () => {
       metadata: { url: 'https://user:pass@cdn.example/f/vid_1.mp4?X-Amz-Signature=abc&variant=video', links: ['https://a.example/x?sig=1'] },
     };
     const result: DownloadResult = { id: 'vid_1', path: join(dir, 'vid_1.mp4'), bytes: 3, contentType: 'video/mp4', sha256: 'ab', attempts: 1, resumed: false, source: 'direct', url: 'https://cdn.example/f/vid_1.mp4', skipped: false, elapsedMs: 5, verified: 'ok' };
-    const path = await writeInfoJson(infoJsonOf(result, 'video', parseVideo(raw, 'vid_1'), Date.UTC(2026, 11, 2)), [key]);
+    const path = await writeInfoJson(infoJsonOf(result, 'video', parseVideo(raw, 'vid_1'), Date.UTC(2026, 11, 2), [key]));
     const text = await readFile(path, 'utf8');
     const info = JSON.parse(text) as { task: Record<string, unknown>; download: Record<string, unknown> };
     assert.equal(path, `${result.path}.info.json`);
